@@ -1,0 +1,37 @@
+package io.capstan.store.raft;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How one peer takes part in the Raft group.
+ *
+ * @param name human-readable member name (etcd's --name)
+ * @param peerAddress host:port this peer listens on and is reached at by other peers
+ * @param dataDir where the Raft log, its metadata and snapshots live
+ * @param clusterToken names the cluster; fixes the Raft group ID and the member IDs
+ * @param initialPeers the first configuration (member ID to peer address); ignored after the first start
+ * @param joinExisting true for a member added to a running cluster: start with no configuration
+ *     and wait for the leader to add this peer
+ * @param snapshotThreshold applied entries between automatic snapshots
+ * @param requestTimeout how long a proposal or read barrier may take before it fails
+ */
+public record RaftSettings(
+        String name,
+        String peerAddress,
+        Path dataDir,
+        String clusterToken,
+        Map<Long, String> initialPeers,
+        boolean joinExisting,
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        long snapshotThreshold,
+        Duration requestTimeout,
+        int maxInFlightEntries,
+        int maxEntryBytes) {
+
+    public long memberId() {
+        return MemberIds.memberId(clusterToken, peerAddress);
+    }
+}
