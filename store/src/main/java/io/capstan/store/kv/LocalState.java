@@ -1,10 +1,14 @@
 package io.capstan.store.kv;
 
 import io.capstan.proto.etcd.AlarmMember;
+import io.capstan.proto.etcd.HashKVResponse;
 import io.capstan.proto.etcd.LeaseTimeToLiveRequest;
 import io.capstan.proto.etcd.LeaseTimeToLiveResponse;
+import io.capstan.proto.etcd.Member;
 import io.capstan.proto.etcd.RangeRequest;
 import io.capstan.proto.etcd.RangeResponse;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -37,4 +41,13 @@ public interface LocalState {
 
     /** The smallest TTL a lease is granted with, in seconds. */
     long minLeaseTtlSeconds();
+
+    /** Members recorded in the applied member table (added or published), by ID. */
+    List<Member> members();
+
+    /** Hash of the keyspace up to {@code revision} (0 = current), for HashKV. */
+    HashKVResponse hashKv(long revision);
+
+    /** Writes a point-in-time snapshot of the whole state (the format SnapshotFiles reads). */
+    void writeSnapshot(OutputStream out) throws IOException;
 }

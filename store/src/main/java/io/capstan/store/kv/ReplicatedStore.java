@@ -255,6 +255,11 @@ public final class ReplicatedStore implements KeyValueStore {
         return response.build();
     }
 
+    /** Proposes a command and fails the future with {@link EtcdException} if its result is an error. */
+    CompletableFuture<CommandResult> proposeChecked(StoreCommand command) {
+        return propose(command, result -> result);
+    }
+
     private <T> CompletableFuture<T> propose(StoreCommand command, Function<CommandResult, T> onSuccess) {
         return node.propose(command).handle((result, error) -> {
             if (error != null) {
