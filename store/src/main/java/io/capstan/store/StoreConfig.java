@@ -1,0 +1,122 @@
+package io.capstan.store;
+
+import io.capstan.store.kv.ReplicatedStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything one store peer needs to start. Addresses are host:port; 127.0.0.1 is only the default
+ * of the command line, never assumed here.
+ *
+ * @param name member name (etcd's --name)
+ * @param dataDir where this peer keeps its Raft log and snapshots
+ * @param clientAddress where the etcd v3 gRPC API listens (port 0 picks a free port)
+ * @param peerAddress where the Raft peer listens and is reached by the other peers
+ * @param initialCluster member name to peer URL of the first configuration, this peer included
+ * @param joinExisting start as a member added to a running cluster (etcd's --initial-cluster-state existing)
+ * @param clusterToken names the cluster (etcd's --initial-cluster-token)
+ * @param opsAddress where /metrics, /healthz and /readyz are served, or null for none
+ * @param quotaBytes the backend quota; writes beyond it raise the NOSPACE alarm
+ */
+public record StoreConfig(
+        String name,
+        Path dataDir,
+        String clientAddress,
+        String peerAddress,
+        Map<String, String> initialCluster,
+        boolean joinExisting,
+        String clusterToken,
+        @Nullable String opsAddress,
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        long snapshotThreshold,
+        Duration requestTimeout,
+        long quotaBytes,
+        int maxRequestBytes,
+        int maxTxnOps,
+        Duration watchProgressInterval,
+        Duration leaseMinTtl,
+        Duration leaseCheckInterval) {
+
+    public static final String DEFAULT_CLUSTER_TOKEN = "capstan-store";
+    public static final long DEFAULT_QUOTA_BYTES = 2L * 1024 * 1024 * 1024;
+
+    public StoreConfig {
+        initialCluster = new LinkedHashMap<>(initialCluster);
+    }
+
+    /** A peer with etcd's and Capstan's defaults; the remaining settings change through the with-methods. */
+    public static StoreConfig of(String name, Path dataDir, String clientAddress, String peerAddress,
+            Map<String, String> initialCluster) {
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                false,
+                DEFAULT_CLUSTER_TOKEN,
+                null,
+                Duration.ofMillis(1000),
+                Duration.ofMillis(2000),
+                10_000,
+                Duration.ofSeconds(5),
+                DEFAULT_QUOTA_BYTES,
+                ReplicatedStore.DEFAULT_MAX_REQUEST_BYTES,
+                ReplicatedStore.DEFAULT_MAX_TXN_OPS,
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(3),
+                Duration.ofMillis(500));
+    }
+
+    public StoreConfig withJoinExisting(boolean join) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, join, clusterToken,
+                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
+                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+    }
+
+    public StoreConfig withClusterToken(String token) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, token,
+                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
+                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+    }
+
+    public StoreConfig withOpsAddress(@Nullable String address) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
+                address, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
+                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+    }
+
+    public StoreConfig withElectionTimeout(Duration min, Duration max) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
+                opsAddress, min, max, snapshotThreshold, requestTimeout, quotaBytes, maxRequestBytes, maxTxnOps,
+                watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+    }
+
+    public StoreConfig withSnapshotThreshold(long entries) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
+                opsAddress, electionTimeoutMin, electionTimeoutMax, entries, requestTimeout, quotaBytes,
+                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+    }
+
+    public StoreConfig withQuotaBytes(long bytes) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
+                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, bytes,
+                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+    }
+
+    public StoreConfig withWatchProgressInterval(Duration interval) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
+                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
+                maxRequestBytes, maxTxnOps, interval, leaseMinTtl, leaseCheckInterval);
+    }
+
+    public StoreConfig withLeaseTiming(Duration minTtl, Duration checkInterval) {
+        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
+                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
+                maxRequestBytes, maxTxnOps, watchProgressInterval, minTtl, checkInterval);
+    }
+}
