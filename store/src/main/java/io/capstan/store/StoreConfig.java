@@ -49,8 +49,8 @@ public record StoreConfig(
     }
 
     /** A peer with etcd's and Capstan's defaults; the remaining settings change through the with-methods. */
-    public static StoreConfig of(String name, Path dataDir, String clientAddress, String peerAddress,
-            Map<String, String> initialCluster) {
+    public static StoreConfig of(
+            String name, Path dataDir, String clientAddress, String peerAddress, Map<String, String> initialCluster) {
         return new StoreConfig(
                 name,
                 dataDir,
@@ -73,50 +73,178 @@ public record StoreConfig(
     }
 
     public StoreConfig withJoinExisting(boolean join) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, join, clusterToken,
-                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
-                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                join,
+                clusterToken,
+                opsAddress,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                snapshotThreshold,
+                requestTimeout,
+                quotaBytes,
+                maxRequestBytes,
+                maxTxnOps,
+                watchProgressInterval,
+                leaseMinTtl,
+                leaseCheckInterval);
     }
 
     public StoreConfig withClusterToken(String token) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, token,
-                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
-                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                joinExisting,
+                token,
+                opsAddress,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                snapshotThreshold,
+                requestTimeout,
+                quotaBytes,
+                maxRequestBytes,
+                maxTxnOps,
+                watchProgressInterval,
+                leaseMinTtl,
+                leaseCheckInterval);
     }
 
     public StoreConfig withOpsAddress(@Nullable String address) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
-                address, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
-                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                joinExisting,
+                clusterToken,
+                address,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                snapshotThreshold,
+                requestTimeout,
+                quotaBytes,
+                maxRequestBytes,
+                maxTxnOps,
+                watchProgressInterval,
+                leaseMinTtl,
+                leaseCheckInterval);
     }
 
     public StoreConfig withElectionTimeout(Duration min, Duration max) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
-                opsAddress, min, max, snapshotThreshold, requestTimeout, quotaBytes, maxRequestBytes, maxTxnOps,
-                watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                joinExisting,
+                clusterToken,
+                opsAddress,
+                min,
+                max,
+                snapshotThreshold,
+                requestTimeout,
+                quotaBytes,
+                maxRequestBytes,
+                maxTxnOps,
+                watchProgressInterval,
+                leaseMinTtl,
+                leaseCheckInterval);
     }
 
     public StoreConfig withSnapshotThreshold(long entries) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
-                opsAddress, electionTimeoutMin, electionTimeoutMax, entries, requestTimeout, quotaBytes,
-                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                joinExisting,
+                clusterToken,
+                opsAddress,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                entries,
+                requestTimeout,
+                quotaBytes,
+                maxRequestBytes,
+                maxTxnOps,
+                watchProgressInterval,
+                leaseMinTtl,
+                leaseCheckInterval);
     }
 
     public StoreConfig withQuotaBytes(long bytes) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
-                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, bytes,
-                maxRequestBytes, maxTxnOps, watchProgressInterval, leaseMinTtl, leaseCheckInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                joinExisting,
+                clusterToken,
+                opsAddress,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                snapshotThreshold,
+                requestTimeout,
+                bytes,
+                maxRequestBytes,
+                maxTxnOps,
+                watchProgressInterval,
+                leaseMinTtl,
+                leaseCheckInterval);
     }
 
     public StoreConfig withWatchProgressInterval(Duration interval) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
-                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
-                maxRequestBytes, maxTxnOps, interval, leaseMinTtl, leaseCheckInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                joinExisting,
+                clusterToken,
+                opsAddress,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                snapshotThreshold,
+                requestTimeout,
+                quotaBytes,
+                maxRequestBytes,
+                maxTxnOps,
+                interval,
+                leaseMinTtl,
+                leaseCheckInterval);
     }
 
     public StoreConfig withLeaseTiming(Duration minTtl, Duration checkInterval) {
-        return new StoreConfig(name, dataDir, clientAddress, peerAddress, initialCluster, joinExisting, clusterToken,
-                opsAddress, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, requestTimeout, quotaBytes,
-                maxRequestBytes, maxTxnOps, watchProgressInterval, minTtl, checkInterval);
+        return new StoreConfig(
+                name,
+                dataDir,
+                clientAddress,
+                peerAddress,
+                initialCluster,
+                joinExisting,
+                clusterToken,
+                opsAddress,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                snapshotThreshold,
+                requestTimeout,
+                quotaBytes,
+                maxRequestBytes,
+                maxTxnOps,
+                watchProgressInterval,
+                minTtl,
+                checkInterval);
     }
 }

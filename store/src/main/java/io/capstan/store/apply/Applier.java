@@ -91,8 +91,8 @@ public final class Applier {
     }
 
     /**
-     * Rebuilds the applied state from a snapshot: {@code header} and then exactly {@code
-     * header.record_count} records in revision order. Keys are re-attached to their leases.
+     * Rebuilds the applied state from a snapshot: {@code header} and then its records in revision
+     * order (the snapshot reader checks the record count against the file's end marker). Keys are re-attached to their leases.
      *
      * @throws IllegalStateException if the snapshot is inconsistent or of an unknown format
      */
@@ -104,7 +104,6 @@ public final class Applier {
         if (header.getFormatVersion() != StoreState.FORMAT_VERSION) {
             throw new IllegalStateException("unknown snapshot format version " + header.getFormatVersion());
         }
-        long[] count = {0};
         Iterator<HistoryRecord> history = new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -113,16 +112,10 @@ public final class Applier {
 
             @Override
             public HistoryRecord next() {
-                count[0]++;
                 return StoreState.fromProto(records.next());
             }
         };
         MvccStore mvcc = MvccStore.restore(header.getRevision(), header.getCompactRevision(), history);
-        if (count[0] != header.getRecordCount()) {
-            throw new IllegalStateException(String.format(
-                    "snapshot at revision %d holds %d records, header says %d",
-                    header.getRevision(), count[0], header.getRecordCount()));
-        }
         LeaseTable leases = new LeaseTable();
         for (LeaseGrant grant : header.getLeasesList()) {
             leases.grant(grant.getId(), grant.getTtlSeconds());

@@ -50,7 +50,6 @@ public final class StoreState implements AutoCloseable {
                 .addAllLeases(leases)
                 .addAllAlarms(alarms)
                 .addAllMembers(members)
-                .setRecordCount(snapshot.recordCount())
                 .build();
     }
 
