@@ -292,6 +292,8 @@ public final class WatchHub implements AutoCloseable {
                 watcher.hadEvents |= !selected.isEmpty();
                 if (complete) {
                     toSynced(watcher);
+                } else {
+                    toUnsynced(watcher);
                 }
             }
             case REFUSED -> toVictims(watcher);
@@ -306,11 +308,9 @@ public final class WatchHub implements AutoCloseable {
         afterTask();
     }
 
+    /** A victim stays one until a batch is accepted, so the counts do not flicker while its sink stays full. */
     private void retry(Watcher victim) {
-        victims.remove(victim);
-        victim.state = Watcher.State.UNSYNCED;
-        unsynced.add(victim);
-        scheduleSync();
+        catchUp(victim);
     }
 
     private void sendPeriodicProgress() {
@@ -377,6 +377,14 @@ public final class WatchHub implements AutoCloseable {
         victims.remove(watcher);
         watcher.state = Watcher.State.SYNCED;
         synced.add(watcher);
+    }
+
+    private void toUnsynced(Watcher watcher) {
+        victims.remove(watcher);
+        if (unsynced.add(watcher)) {
+            watcher.state = Watcher.State.UNSYNCED;
+            scheduleSync();
+        }
     }
 
     private void toVictims(Watcher watcher) {
