@@ -42,9 +42,10 @@ final class FailoverCommand implements Callable<Integer> {
 
     @Option(
             names = "--in-flight",
-            defaultValue = "64",
-            description = "Outstanding puts at most (default ${DEFAULT-VALUE})")
-    int inFlight = 64;
+            defaultValue = "1024",
+            description = "Outstanding puts at most; keep it above rate x rpc-timeout, so puts stuck in an election"
+                    + " never hold back new ones (default ${DEFAULT-VALUE})")
+    int inFlight = 1024;
 
     @Option(
             names = "--duration",

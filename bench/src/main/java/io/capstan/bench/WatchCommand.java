@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
@@ -82,6 +83,7 @@ final class WatchCommand implements Callable<Integer> {
         LongAdder delivered = new LongAdder();
         LongAdder watchErrors = new LongAdder();
         CountDownLatch created = new CountDownLatch(watchers);
+        AtomicBoolean closing = new AtomicBoolean();
         try (Cluster c = cluster.connect()) {
             List<StreamObserver<WatchRequest>> requestStreams = new ArrayList<>();
             StreamObserver<WatchResponse> onResponse = new StreamObserver<>() {
@@ -106,6 +108,9 @@ final class WatchCommand implements Callable<Integer> {
 
                 @Override
                 public void onError(Throwable t) {
+                    if (closing.get()) {
+                        return; // our own shutdown cancels the streams
+                    }
                     watchErrors.increment();
                     System.err.println("watch stream failed: " + t);
                 }
@@ -148,9 +153,7 @@ final class WatchCommand implements Callable<Integer> {
             while (delivered.sum() < expected && System.nanoTime() - drainUntil < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
-            for (StreamObserver<WatchRequest> stream : requestStreams) {
-                stream.onCompleted();
-            }
+            closing.set(true);
             Summary summary = new Summary("watch")
                     .put("endpoints", cluster.endpoints)
                     .put("watchers", watchers)
