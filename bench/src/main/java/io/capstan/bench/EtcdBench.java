@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  * java -jar bench/target/capstan-bench.jar put --endpoints 127.0.0.1:42379,127.0.0.1:42381 --in-flight 256
  * </pre>
  *
- * Every scenario prints its figures and then one JSON line starting with {@code {"scenario":}.
+ * Every scenario prints its figures and then one JSON line whose first field is {@code scenario}.
  */
 @Command(
         name = "etcd-bench",
