@@ -56,7 +56,7 @@ final class ReadBarrier {
 
     private void startRound(CompletableFuture<Void> round) {
         client.async()
-                .sendReadOnly(Message.EMPTY, self)
+                .sendReadOnlyUnordered(Message.EMPTY, self)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, error) -> {
                     if (error != null) {
