@@ -364,10 +364,10 @@ public final class Applier {
     }
 
     private CommandResult memberPublish(MemberPublish publish) {
-        Member existing = members.get(publish.getId()).orElse(null);
-        if (existing == null) {
-            return memberNotFound();
-        }
+        // Members of the initial configuration were never added through the API: their first
+        // publish records them.
+        Member existing = members.get(publish.getId())
+                .orElse(Member.newBuilder().setID(publish.getId()).build());
         Member.Builder updated = existing.toBuilder()
                 .setName(publish.getName())
                 .clearClientURLs()

@@ -86,8 +86,10 @@ class ApplierSnapshotTest {
         ByteArrayInputStream in = new ByteArrayInputStream(file.toByteArray());
         SnapshotHeader header = SnapshotHeader.parseDelimitedFrom(in);
         List<SnapshotRecord> records = new ArrayList<>();
-        for (long i = 0; i < header.getRecordCount(); i++) {
-            records.add(SnapshotRecord.parseDelimitedFrom(in));
+        for (SnapshotRecord record = SnapshotRecord.parseDelimitedFrom(in);
+                record != null;
+                record = SnapshotRecord.parseDelimitedFrom(in)) {
+            records.add(record);
         }
         Applier restored = Applier.restore(header, records.iterator(), ChangeListener.NONE, LeaseListener.NONE);
 

@@ -248,10 +248,22 @@ class ApplierTest {
                 .build();
         assertThat(applier.apply(remove).hasDone()).isTrue();
         assertThat(errorCode(applier.apply(remove))).isEqualTo(CommandError.Code.MEMBER_NOT_FOUND);
-        assertThat(errorCode(applier.apply(StoreCommand.newBuilder()
-                        .setMemberPublish(MemberPublish.newBuilder().setId(3))
-                        .build())))
-                .isEqualTo(CommandError.Code.MEMBER_NOT_FOUND);
+    }
+
+    @Test
+    void publishRecordsAMemberOfTheInitialConfiguration() {
+        applier.apply(StoreCommand.newBuilder()
+                .setMemberPublish(MemberPublish.newBuilder()
+                        .setId(7)
+                        .setName("s1")
+                        .addPeerUrls("http://127.0.0.1:2380")
+                        .addClientUrls("http://127.0.0.1:2379"))
+                .build());
+        assertThat(applier.members()).singleElement().satisfies(m -> {
+            assertThat(m.getID()).isEqualTo(7);
+            assertThat(m.getName()).isEqualTo("s1");
+            assertThat(m.getClientURLsList()).containsExactly("http://127.0.0.1:2379");
+        });
     }
 
     @Test
