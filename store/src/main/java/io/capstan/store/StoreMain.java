@@ -76,6 +76,12 @@ public final class StoreMain implements Callable<Integer> {
             description = "Minimum election timeout; the maximum is twice it (default: ${DEFAULT-VALUE}).")
     long electionTimeoutMs;
 
+    @Option(
+            names = "--restore-from",
+            description = "Before starting, build a new single-peer cluster in the empty --data-dir from this "
+                    + "snapshot file (etcdctl snapshot save writes one). Grow it back with member add.")
+    Path restoreFrom = Path.of("");
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> initial = parseInitialCluster();
@@ -91,6 +97,9 @@ public final class StoreMain implements Callable<Integer> {
                 .withQuotaBytes(quotaBytes)
                 .withSnapshotThreshold(snapshotCount)
                 .withElectionTimeout(Duration.ofMillis(electionTimeoutMs), Duration.ofMillis(2 * electionTimeoutMs));
+        if (!restoreFrom.toString().isEmpty()) {
+            StoreServer.restore(config, restoreFrom);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         StoreServer server = new StoreServer(config).start();
         Runtime.getRuntime()

@@ -2,6 +2,7 @@ package io.capstan.store;
 
 import io.capstan.proto.etcd.LeaseRevokeRequest;
 import io.capstan.proto.etcd.Member;
+import io.capstan.proto.store.v1.SnapshotHeader;
 import io.capstan.store.kv.Membership;
 import io.capstan.store.kv.ReplicatedStore;
 import io.capstan.store.lease.Lessor;
@@ -9,6 +10,8 @@ import io.capstan.store.ops.OpsServer;
 import io.capstan.store.raft.MemberIds;
 import io.capstan.store.raft.RaftNode;
 import io.capstan.store.raft.RaftSettings;
+import io.capstan.store.raft.SnapshotFiles;
+import io.capstan.store.raft.SnapshotSeed;
 import io.capstan.store.rpc.ClusterService;
 import io.capstan.store.rpc.KvService;
 import io.capstan.store.rpc.LeaderChannels;
@@ -28,6 +31,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -242,6 +248,69 @@ public final class StoreServer implements AutoCloseable {
             return "member not yet published";
         }
         return null;
+    }
+
+    /**
+     * Disaster recovery, as etcd's {@code snapshot restore}: builds a new single-peer cluster in an
+     * empty data directory whose state is the given snapshot (as streamed by Maintenance.Snapshot
+     * or written by a peer). Membership and alarms of the old cluster are dropped; keys, revisions,
+     * history since the snapshot's compaction, and leases are kept. Afterwards start the peer
+     * normally; it can grow back to three with member add.
+     */
+    public static void restore(StoreConfig config, Path snapshotFile) throws IOException {
+        if (Files.isDirectory(config.dataDir())) {
+            try (var entries = Files.list(config.dataDir())) {
+                if (entries.findAny().isPresent()) {
+                    throw new IOException("restore needs an empty data directory, " + config.dataDir() + " is not");
+                }
+            }
+        }
+        if (config.initialCluster().size() != 1) {
+            throw new IOException("restore builds a single-peer cluster; --initial-cluster names "
+                    + config.initialCluster().size() + " members");
+        }
+        SnapshotHeader header;
+        try (SnapshotFiles.Reader reader = SnapshotFiles.Reader.open(snapshotFile)) {
+            header = reader.header();
+            long records = 0;
+            for (var it = reader.records(); it.hasNext(); it.next()) {
+                records++;
+            }
+            log.info(
+                    "restoring snapshot {}: revision {}, compact revision {}, {} records",
+                    snapshotFile,
+                    header.getRevision(),
+                    header.getCompactRevision(),
+                    records);
+        } catch (IllegalStateException e) {
+            throw new IOException("snapshot " + snapshotFile + " is damaged: " + e.getMessage(), e);
+        }
+        long[] position;
+        Path stateMachineDir;
+        try (StoreServer first = new StoreServer(config)) {
+            first.node.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // Wait until the new leader's own first entry is committed and applied: the snapshot
+            // then takes the place of everything in the log.
+            while (!(first.node.status().isLeader()
+                    && first.node.status().commitIndex() >= 0
+                    && first.node.lastAppliedTermIndex()[1]
+                            >= first.node.status().commitIndex()
+                    && first.node.lastAppliedTermIndex()[0]
+                            == first.node.status().term())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the new single-peer group elected no leader within 30 s");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            position = first.node.lastAppliedTermIndex();
+            stateMachineDir = first.node.stateMachineDir();
+        }
+        SnapshotHeader seeded = header.toBuilder().clearMembers().clearAlarms().build();
+        try (SnapshotFiles.Reader reader = SnapshotFiles.Reader.open(snapshotFile)) {
+            Path placed = SnapshotSeed.seed(stateMachineDir, position[0], position[1], seeded, reader.records());
+            log.info("restored snapshot placed at {}", placed);
+        }
     }
 
     /** host:port of the etcd v3 API as bound (the real port when 0 was asked for). */

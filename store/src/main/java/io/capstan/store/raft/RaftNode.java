@@ -223,6 +223,17 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** The term and index of the last entry this peer has applied (state machine and Raft entries alike). */
+    public long[] lastAppliedTermIndex() {
+        var applied = stateMachine.getLastAppliedTermIndex();
+        return new long[] {applied.getTerm(), applied.getIndex()};
+    }
+
+    /** Where the state machine keeps its snapshots (named snapshot.TERM_INDEX, each with an .md5 beside it). */
+    public Path stateMachineDir() throws IOException {
+        return division().getRaftStorage().getStorageDir().getStateMachineDir().toPath();
+    }
+
     /** The newest snapshot file completely on disk, or null when none has been taken yet. */
     public @Nullable Path latestSnapshotFile() {
         SingleFileSnapshotInfo info = stateMachine.latestSnapshot();
