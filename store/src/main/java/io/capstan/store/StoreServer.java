@@ -17,6 +17,7 @@ import io.capstan.store.rpc.KvService;
 import io.capstan.store.rpc.LeaderChannels;
 import io.capstan.store.rpc.LeaseService;
 import io.capstan.store.rpc.MaintenanceService;
+import io.capstan.store.rpc.RequestMetrics;
 import io.capstan.store.rpc.WatchService;
 import io.capstan.store.watch.WatchHub;
 import io.capstan.store.watch.WatchHubConfig;
@@ -73,6 +74,7 @@ public final class StoreServer implements AutoCloseable {
     public StoreServer(StoreConfig config) throws IOException {
         this.config = config;
         String peer = config.name();
+        registry.config().commonTags("peer", peer);
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("store-" + peer + "-timer"));
         this.blocking = Executors.newCachedThreadPool(daemon("store-" + peer + "-blocking"));
         Lessor.Config lessorConfig =
@@ -122,7 +124,7 @@ public final class StoreServer implements AutoCloseable {
                 // etcd accepts requests up to its limit plus gRPC framing overhead, then answers
                 // "request is too large" itself rather than letting gRPC reset the stream.
                 .maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
-                .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                .permitKeepAliveTime(1, TimeUnit.SECONDS) // etcdctl pings every 2 s by default
                 .permitKeepAliveWithoutCalls(true)
                 .addService(new KvService(store))
                 .addService(new WatchService(store, hub))
@@ -130,6 +132,7 @@ public final class StoreServer implements AutoCloseable {
                 .addService(new ClusterService(membership))
                 .addService(new MaintenanceService(store, node, state, blocking))
                 .addService(health.getHealthService())
+                .intercept(new RequestMetrics(registry))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
         registerMeters();
@@ -171,7 +174,6 @@ public final class StoreServer implements AutoCloseable {
         Gauge.builder("capstan.store.is.leader", node, n -> n.status().isLeader() ? 1 : 0)
                 .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
-        registry.config().commonTags("peer", config.name());
     }
 
     public StoreServer start() throws IOException {

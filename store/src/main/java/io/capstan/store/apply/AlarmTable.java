@@ -24,8 +24,10 @@ final class AlarmTable {
         }
     }
 
+    /** Member 0 means every member, as in etcd's AlarmRequest; alarm NONE means every alarm. */
     void deactivate(long memberId, AlarmType alarm) {
-        active.remove(alarm(memberId, alarm));
+        active.removeIf(a ->
+                (memberId == 0 || a.getMemberID() == memberId) && (alarm == AlarmType.NONE || a.getAlarm() == alarm));
     }
 
     boolean isActive(AlarmType alarm) {

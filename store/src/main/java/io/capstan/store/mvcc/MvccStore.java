@@ -221,7 +221,8 @@ public final class MvccStore {
      * The changes to keys in {@code [key, rangeEnd)} with main revisions in {@code [fromRevision,
      * toRevision]} (capped at the current revision), in revision order, at most {@code limit} of
      * them ({@code limit <= 0}: all). Each event's {@code prev_kv} is the key's state just before
-     * it, when that state is a live key still in history.
+     * it, when that state is a live key still in history. The events of one revision are never
+     * split: the limit is checked only between revisions.
      *
      * @throws CompactedException if {@code fromRevision} is below the compact revision (etcd
      *     allows starting exactly at it)
@@ -255,8 +256,10 @@ public final class MvccStore {
             candidates = history.subMap(new Revision(fromRevision, 0), true, new Revision(to, Long.MAX_VALUE), true)
                     .values();
         }
+        long lastMain = -1;
         for (HistoryRecord record : candidates) {
-            if (limit > 0 && events.size() >= limit) {
+            // Never split one revision: a watcher resumes after the last revision it was given.
+            if (limit > 0 && events.size() >= limit && record.revision().main() != lastMain) {
                 break;
             }
             if (!isInRange(record.kv().getKey(), key, rangeEnd)) {
@@ -274,6 +277,7 @@ public final class MvccStore {
                 event.setPrevKv(prev);
             }
             events.add(event.build());
+            lastMain = record.revision().main();
         }
         if (fromRevision < compactRevision) {
             // compaction overtook this replay: part of it may be missing

@@ -213,6 +213,18 @@ class ApplierTest {
     }
 
     @Test
+    void deactivatingForMemberZeroClearsThatAlarmOnEveryMember() {
+        applier.apply(alarm(AlarmRequest.AlarmAction.ACTIVATE, 1, AlarmType.NOSPACE));
+        applier.apply(alarm(AlarmRequest.AlarmAction.ACTIVATE, 2, AlarmType.NOSPACE));
+        applier.apply(alarm(AlarmRequest.AlarmAction.ACTIVATE, 2, AlarmType.CORRUPT));
+
+        applier.apply(alarm(AlarmRequest.AlarmAction.DEACTIVATE, 0, AlarmType.NOSPACE));
+
+        assertThat(applier.alarms()).extracting(a -> a.getAlarm()).containsExactly(AlarmType.CORRUPT);
+        assertThat(applier.isAlarmActive(AlarmType.NOSPACE)).isFalse();
+    }
+
+    @Test
     void quotaCheckUsesTheAccountedSize() {
         applier.apply(put("a", "1"));
 

@@ -17,6 +17,21 @@ class MvccStoreSnapshotTest {
     private final MvccStore store = new MvccStore();
 
     @Test
+    void eventsNeverSplitOneRevisionAtTheLimit() {
+        put(store, "a", "0"); // 2
+        WriteTxn txn = store.write(); // 3: three changes in one revision
+        txn.put(bytes("x"), bytes("1"), 0);
+        txn.put(bytes("y"), bytes("1"), 0);
+        txn.put(bytes("z"), bytes("1"), 0);
+        txn.end();
+        put(store, "b", "0"); // 4
+
+        List<Event> events = store.events(ALL, ALL, 2, 4, 2);
+
+        assertThat(events).extracting(e -> e.getKv().getKey().toStringUtf8()).containsExactly("a", "x", "y", "z");
+    }
+
+    @Test
     void eventsReplayInRevisionOrderWithPrevKv() {
         put(store, "a", "1"); // 2
         put(store, "b", "1"); // 3
