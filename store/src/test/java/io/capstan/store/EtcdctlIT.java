@@ -19,11 +19,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -429,29 +432,67 @@ class EtcdctlIT {
     @Test
     void memberAddAnswersAtOnceAndAnUnstartedMemberCanBeRemoved() throws IOException {
         String peerUrl = "http://127.0.0.1:" + StoreCluster.freePorts(1).get(0);
-        Result added = all("member", "add", "p4", "--peer-urls=" + peerUrl);
-        assertThat(added.exitCode()).as(added.toString()).isZero();
-        assertThat(added.stdout()).contains("Member ").contains(" added to cluster ");
-        String hex = added.stdout()
-                .trim()
-                .substring("Member ".length(), added.stdout().indexOf(" added"));
+        String hex = memberAdd("p4", peerUrl);
 
         JsonObject listed = json(ok(all("member", "list", "-w", "json")));
         assertThat(listed.getAsJsonArray("members")).hasSize(4);
         assertThat(lines(ok(all("member", "list"))))
                 .filteredOn(l -> l.startsWith(hex + ", "))
                 .singleElement()
-                .satisfies(l -> assertThat(l).contains("unstarted").contains(peerUrl));
+                .isEqualTo(hex + ", unstarted, , " + peerUrl + ", , false");
 
-        Result removed = all("member", "remove", hex);
-        assertThat(removed.exitCode()).as(removed.toString()).isZero();
-        assertThat(removed.stdout()).startsWith("Member " + hex + " removed from cluster ");
+        memberRemove(hex);
         assertThat(json(ok(all("member", "list", "-w", "json"))).getAsJsonArray("members"))
                 .hasSize(3);
 
         Result again = all("member", "remove", hex);
         assertThat(again.exitCode()).isNotZero();
         assertThat(again.stderr()).contains("etcdserver: member not found");
+    }
+
+    @Test
+    void aPeerStartedAfterMemberAddJoinsServesAndCanBeRemoved() throws IOException {
+        int port = StoreCluster.freePorts(1).get(0);
+        String peerUrl = "http://127.0.0.1:" + port;
+        ok(all("put", "join/k", "before-join"));
+        String hex = memberAdd("p4", peerUrl);
+
+        Map<String, String> initial = new LinkedHashMap<>(cluster.config(0).initialCluster());
+        initial.put("p4", peerUrl);
+        StoreConfig config = StoreConfig.of("p4", dir.resolve("p4"), "127.0.0.1:0", "127.0.0.1:" + port, initial)
+                .withJoinExisting(true)
+                .withElectionTimeout(Duration.ofMillis(1000), Duration.ofMillis(2000))
+                .withLeaseTiming(Duration.ofSeconds(1), Duration.ofMillis(100));
+        try (StoreServer p4 = new StoreServer(config).start()) {
+            String clientUrl = "http://" + p4.clientAddress();
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(lines(ok(all("member", "list"))))
+                            .contains(hex + ", started, p4, " + peerUrl + ", " + clientUrl + ", false"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(lines(ok(run(p4.clientAddress(), null, "get", "join/k"))))
+                            .containsExactly("join/k", "before-join"));
+            assertThat(ok(run(p4.clientAddress(), null, "put", "join/k", "via-p4")))
+                    .isEqualTo("OK");
+            assertThat(lines(ok(one(0, "get", "join/k")))).containsExactly("join/k", "via-p4");
+
+            memberRemove(hex);
+            assertThat(lines(ok(all("member", "list")))).hasSize(3).noneMatch(l -> l.startsWith(hex + ", "));
+        }
+        assertThat(ok(all("put", "join/k", "after-remove"))).isEqualTo("OK");
+    }
+
+    /** Adds a member through etcdctl and returns its ID in hex, as {@code member list} prints it. */
+    private static String memberAdd(String name, String peerUrl) {
+        String added = ok(all("member", "add", name, "--peer-urls=" + peerUrl));
+        Matcher matcher = Pattern.compile("^Member\\s+([0-9a-f]+) added to cluster\\s+[0-9a-f]+$", Pattern.MULTILINE)
+                .matcher(added);
+        assertThat(matcher.find()).as(added).isTrue();
+        assertThat(added).contains("ETCD_NAME=\"" + name + "\"").contains("ETCD_INITIAL_CLUSTER_STATE=\"existing\"");
+        return matcher.group(1);
+    }
+
+    private static void memberRemove(String hex) {
+        assertThat(ok(all("member", "remove", hex))).matches("Member\\s+" + hex + " removed from cluster\\s+[0-9a-f]+");
     }
 
     @Test
