@@ -258,11 +258,17 @@ class EtcdctlIT {
                 "-w",
                 "json");
         // History from --rev arrives first: two puts of watch/a, the second with its previous value.
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(watch).size() >= 2);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(events(watch))
+                        .as("watch output %s", watch.lines())
+                        .hasSizeGreaterThanOrEqualTo(2));
 
         ok(all("put", "watch/b", "live"));
         ok(all("del", "watch/a"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(watch).size() >= 4);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(events(watch))
+                        .as("watch output %s", watch.lines())
+                        .hasSizeGreaterThanOrEqualTo(4));
 
         List<JsonObject> events = events(watch);
         assertThat(events)
@@ -306,7 +312,8 @@ class EtcdctlIT {
 
         Background keepAlive = background(endpointsAll(), "lease", "keep-alive", hex);
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> keepAlive.lines().contains("lease " + hex + " keepalived with TTL(30)"));
+                .untilAsserted(
+                        () -> assertThat(keepAlive.lines()).contains("lease " + hex + " keepalived with TTL(30)"));
         keepAlive.stop();
 
         assertThat(ok(all("lease", "revoke", hex))).isEqualTo("lease " + hex + " revoked");
@@ -323,10 +330,10 @@ class EtcdctlIT {
         Background keepAlive = background(endpointsAll(), "lease", "keep-alive", hex);
         // Renewals come every third of the TTL: several of them outlive the TTL itself.
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> keepAlive.lines().stream()
-                                .filter(l -> l.equals("lease " + hex + " keepalived with TTL(2)"))
-                                .count()
-                        >= 4);
+                .untilAsserted(() -> assertThat(keepAlive.lines())
+                        .filteredOn(l -> l.equals("lease " + hex + " keepalived with TTL(2)"))
+                        .as("keep-alive output %s", keepAlive.lines())
+                        .hasSizeGreaterThanOrEqualTo(4));
         assertThat(lines(ok(all("get", "short/k")))).containsExactly("short/k", "v");
         keepAlive.stop();
         ok(all("lease", "revoke", hex));
@@ -630,7 +637,7 @@ class EtcdctlIT {
     private Background background(String endpoints, String... args) {
         try {
             Process process = builder(command(endpoints, args))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true) // its complaints show in the failure message
                     .start();
             process.getOutputStream().close();
             Background background = new Background(process);
