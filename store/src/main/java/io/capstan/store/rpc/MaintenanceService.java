@@ -23,6 +23,8 @@ import io.capstan.store.raft.RaftNode;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -32,6 +34,12 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     public static final String VERSION = "3.4.0";
 
     private static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+
+    /**
+     * etcd's snapshot is a bolt file, a whole number of pages, followed by its SHA-256; etcdctl
+     * {@code snapshot save} refuses a stream whose size is not {@code n * 512 + 32}.
+     */
+    private static final int SNAPSHOT_ALIGN_BYTES = 512;
 
     private final KeyValueStore store;
     private final RaftNode node;
@@ -113,7 +121,9 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
     /**
      * Streams a point-in-time snapshot of this peer's state, in the format a new cluster can be
-     * restored from. The first message's header carries the snapshot's revision.
+     * restored from. The first message's header carries the snapshot's revision. As etcd does,
+     * the state is padded to a multiple of 512 bytes (the reader stops at the format's end marker)
+     * and followed by the SHA-256 of what precedes it.
      */
     @Override
     public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> observer) {
@@ -125,6 +135,10 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                 observer.onError(EtcdErrors.toStatus(new EtcdException(EtcdError.STOPPED, e.getMessage(), 0, e)));
                 return;
             }
+            int padding = (SNAPSHOT_ALIGN_BYTES - buffer.size() % SNAPSHOT_ALIGN_BYTES) % SNAPSHOT_ALIGN_BYTES;
+            buffer.write(new byte[padding], 0, padding);
+            byte[] digest = sha256(buffer.toByteArray());
+            buffer.write(digest, 0, digest.length);
             byte[] bytes = buffer.toByteArray();
             int offset = 0;
             boolean first = true;
@@ -142,5 +156,13 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             } while (offset < bytes.length);
             observer.onCompleted();
         });
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
     }
 }
