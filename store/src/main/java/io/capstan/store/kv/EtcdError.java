@@ -23,6 +23,7 @@ public enum EtcdError {
     MEMBER_NOT_FOUND("etcdserver: member not found"),
     MEMBER_BAD_URLS("etcdserver: given member URLs are invalid"),
     REQUEST_TOO_LARGE("etcdserver: request is too large"),
+    BAD_LEADER_TRANSFEREE("etcdserver: bad leader transferee"),
     NO_LEADER("etcdserver: no leader"),
     NOT_LEADER("etcdserver: not leader"),
     TIMEOUT("etcdserver: request timed out"),

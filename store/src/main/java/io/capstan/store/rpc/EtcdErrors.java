@@ -28,7 +28,8 @@ final class EtcdErrors {
             case COMPACTED, FUTURE_REVISION, LEASE_TTL_TOO_LARGE -> Status.Code.OUT_OF_RANGE;
             case NO_SPACE -> Status.Code.RESOURCE_EXHAUSTED;
             case LEASE_NOT_FOUND, MEMBER_NOT_FOUND -> Status.Code.NOT_FOUND;
-            case LEASE_EXISTS, MEMBER_EXISTS, PEER_URL_EXISTS, NOT_LEADER -> Status.Code.FAILED_PRECONDITION;
+            case LEASE_EXISTS, MEMBER_EXISTS, PEER_URL_EXISTS, NOT_LEADER, BAD_LEADER_TRANSFEREE ->
+                Status.Code.FAILED_PRECONDITION;
             case NO_LEADER, TIMEOUT, STOPPED, NOT_CAPABLE -> Status.Code.UNAVAILABLE;
         };
     }

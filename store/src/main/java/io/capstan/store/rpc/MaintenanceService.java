@@ -106,6 +106,9 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                             if (!node.isLeader()) {
                                 throw new EtcdException(EtcdError.NOT_LEADER);
                             }
+                            if (node.peers().stream().noneMatch(p -> p.memberId() == request.getTargetID())) {
+                                throw new EtcdException(EtcdError.BAD_LEADER_TRANSFEREE);
+                            }
                             try {
                                 node.transferLeadership(request.getTargetID(), 10_000);
                             } catch (IOException e) {
