@@ -50,7 +50,8 @@ public final class StoreCluster implements AutoCloseable {
                 StoreConfig config = StoreConfig.of(
                                 name, root.resolve(name), "127.0.0.1:0", "127.0.0.1:" + peerPorts.get(i), initial)
                         .withElectionTimeout(Duration.ofMillis(1000), Duration.ofMillis(2000))
-                        .withLeaseTiming(Duration.ofSeconds(1), Duration.ofMillis(100));
+                        .withLeaseTiming(Duration.ofSeconds(1), Duration.ofMillis(100))
+                        .withOpsAddress("127.0.0.1:0");
                 cluster.configs.add(tune.apply(config));
                 cluster.servers.add(null);
             }
