@@ -73,178 +73,114 @@ public record StoreConfig(
     }
 
     public StoreConfig withJoinExisting(boolean join) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                join,
-                clusterToken,
-                opsAddress,
-                electionTimeoutMin,
-                electionTimeoutMax,
-                snapshotThreshold,
-                requestTimeout,
-                quotaBytes,
-                maxRequestBytes,
-                maxTxnOps,
-                watchProgressInterval,
-                leaseMinTtl,
-                leaseCheckInterval);
+        return change(b -> b.joinExisting = join);
     }
 
     public StoreConfig withClusterToken(String token) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                joinExisting,
-                token,
-                opsAddress,
-                electionTimeoutMin,
-                electionTimeoutMax,
-                snapshotThreshold,
-                requestTimeout,
-                quotaBytes,
-                maxRequestBytes,
-                maxTxnOps,
-                watchProgressInterval,
-                leaseMinTtl,
-                leaseCheckInterval);
+        return change(b -> b.clusterToken = token);
     }
 
     public StoreConfig withOpsAddress(@Nullable String address) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                joinExisting,
-                clusterToken,
-                address,
-                electionTimeoutMin,
-                electionTimeoutMax,
-                snapshotThreshold,
-                requestTimeout,
-                quotaBytes,
-                maxRequestBytes,
-                maxTxnOps,
-                watchProgressInterval,
-                leaseMinTtl,
-                leaseCheckInterval);
+        return change(b -> b.opsAddress = address);
     }
 
     public StoreConfig withElectionTimeout(Duration min, Duration max) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                joinExisting,
-                clusterToken,
-                opsAddress,
-                min,
-                max,
-                snapshotThreshold,
-                requestTimeout,
-                quotaBytes,
-                maxRequestBytes,
-                maxTxnOps,
-                watchProgressInterval,
-                leaseMinTtl,
-                leaseCheckInterval);
+        return change(b -> {
+            b.electionTimeoutMin = min;
+            b.electionTimeoutMax = max;
+        });
     }
 
     public StoreConfig withSnapshotThreshold(long entries) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                joinExisting,
-                clusterToken,
-                opsAddress,
-                electionTimeoutMin,
-                electionTimeoutMax,
-                entries,
-                requestTimeout,
-                quotaBytes,
-                maxRequestBytes,
-                maxTxnOps,
-                watchProgressInterval,
-                leaseMinTtl,
-                leaseCheckInterval);
+        return change(b -> b.snapshotThreshold = entries);
     }
 
     public StoreConfig withQuotaBytes(long bytes) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                joinExisting,
-                clusterToken,
-                opsAddress,
-                electionTimeoutMin,
-                electionTimeoutMax,
-                snapshotThreshold,
-                requestTimeout,
-                bytes,
-                maxRequestBytes,
-                maxTxnOps,
-                watchProgressInterval,
-                leaseMinTtl,
-                leaseCheckInterval);
+        return change(b -> b.quotaBytes = bytes);
     }
 
     public StoreConfig withWatchProgressInterval(Duration interval) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                joinExisting,
-                clusterToken,
-                opsAddress,
-                electionTimeoutMin,
-                electionTimeoutMax,
-                snapshotThreshold,
-                requestTimeout,
-                quotaBytes,
-                maxRequestBytes,
-                maxTxnOps,
-                interval,
-                leaseMinTtl,
-                leaseCheckInterval);
+        return change(b -> b.watchProgressInterval = interval);
     }
 
     public StoreConfig withLeaseTiming(Duration minTtl, Duration checkInterval) {
-        return new StoreConfig(
-                name,
-                dataDir,
-                clientAddress,
-                peerAddress,
-                initialCluster,
-                joinExisting,
-                clusterToken,
-                opsAddress,
-                electionTimeoutMin,
-                electionTimeoutMax,
-                snapshotThreshold,
-                requestTimeout,
-                quotaBytes,
-                maxRequestBytes,
-                maxTxnOps,
-                watchProgressInterval,
-                minTtl,
-                checkInterval);
+        return change(b -> {
+            b.leaseMinTtl = minTtl;
+            b.leaseCheckInterval = checkInterval;
+        });
+    }
+
+    private StoreConfig change(java.util.function.Consumer<Copy> edit) {
+        Copy copy = new Copy(this);
+        edit.accept(copy);
+        return copy.build();
+    }
+
+    /** A mutable copy, so each with-method names only what it changes. */
+    private static final class Copy {
+        String name;
+        Path dataDir;
+        String clientAddress;
+        String peerAddress;
+        Map<String, String> initialCluster;
+        boolean joinExisting;
+        String clusterToken;
+
+        @Nullable
+        String opsAddress;
+
+        Duration electionTimeoutMin;
+        Duration electionTimeoutMax;
+        long snapshotThreshold;
+        Duration requestTimeout;
+        long quotaBytes;
+        int maxRequestBytes;
+        int maxTxnOps;
+        Duration watchProgressInterval;
+        Duration leaseMinTtl;
+        Duration leaseCheckInterval;
+
+        Copy(StoreConfig c) {
+            name = c.name();
+            dataDir = c.dataDir();
+            clientAddress = c.clientAddress();
+            peerAddress = c.peerAddress();
+            initialCluster = c.initialCluster();
+            joinExisting = c.joinExisting();
+            clusterToken = c.clusterToken();
+            opsAddress = c.opsAddress();
+            electionTimeoutMin = c.electionTimeoutMin();
+            electionTimeoutMax = c.electionTimeoutMax();
+            snapshotThreshold = c.snapshotThreshold();
+            requestTimeout = c.requestTimeout();
+            quotaBytes = c.quotaBytes();
+            maxRequestBytes = c.maxRequestBytes();
+            maxTxnOps = c.maxTxnOps();
+            watchProgressInterval = c.watchProgressInterval();
+            leaseMinTtl = c.leaseMinTtl();
+            leaseCheckInterval = c.leaseCheckInterval();
+        }
+
+        StoreConfig build() {
+            return new StoreConfig(
+                    name,
+                    dataDir,
+                    clientAddress,
+                    peerAddress,
+                    initialCluster,
+                    joinExisting,
+                    clusterToken,
+                    opsAddress,
+                    electionTimeoutMin,
+                    electionTimeoutMax,
+                    snapshotThreshold,
+                    requestTimeout,
+                    quotaBytes,
+                    maxRequestBytes,
+                    maxTxnOps,
+                    watchProgressInterval,
+                    leaseMinTtl,
+                    leaseCheckInterval);
+        }
     }
 }
