@@ -62,7 +62,9 @@ final class ClusterReads {
             long target = cluster.peer(cluster.awaitLeader()).revision();
             for (int i = 0; i < cluster.size(); i++) {
                 if (cluster.isRunning(i)) {
-                    assertThat(cluster.peer(i).revision()).as("revision of peer %d", i).isEqualTo(target);
+                    assertThat(cluster.peer(i).revision())
+                            .as("revision of peer %d", i)
+                            .isEqualTo(target);
                 }
             }
             revision[0] = target;

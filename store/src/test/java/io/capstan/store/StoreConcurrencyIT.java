@@ -29,7 +29,7 @@ class StoreConcurrencyIT {
     private static final Logger log = LoggerFactory.getLogger(StoreConcurrencyIT.class);
     private static final String COUNTER = "counter";
     private static final int CLIENTS = 8;
-    private static final int INCREMENTS = 50;
+    private static final int INCREMENTS = 25;
     private static final int ATTEMPTS_PER_INCREMENT = 500;
 
     @TempDir
@@ -59,14 +59,13 @@ class StoreConcurrencyIT {
                             if (System.nanoTime() > deadline) {
                                 return applied;
                             }
-                            TxnResponse response = kv.withDeadlineAfter(10, TimeUnit.SECONDS)
-                                    .txn(increment(seen));
+                            TxnResponse response =
+                                    kv.withDeadlineAfter(10, TimeUnit.SECONDS).txn(increment(seen));
                             if (response.getSucceeded()) {
                                 applied++;
                                 seen = seen.toBuilder()
-                                        .setValue(bytes(Long.toString(Long.parseLong(
-                                                        seen.getValue().toStringUtf8())
-                                                + 1)))
+                                        .setValue(bytes(Long.toString(
+                                                Long.parseLong(seen.getValue().toStringUtf8()) + 1)))
                                         .setModRevision(response.getHeader().getRevision())
                                         .build();
                                 break;
@@ -117,9 +116,8 @@ class StoreConcurrencyIT {
                         .setResult(Compare.CompareResult.EQUAL)
                         .setModRevision(seen.getModRevision()))
                 .addSuccess(RequestOp.newBuilder()
-                        .setRequestPut(PutRequest.newBuilder()
-                                .setKey(bytes(COUNTER))
-                                .setValue(bytes(Long.toString(next)))))
+                        .setRequestPut(
+                                PutRequest.newBuilder().setKey(bytes(COUNTER)).setValue(bytes(Long.toString(next)))))
                 .addFailure(RequestOp.newBuilder()
                         .setRequestRange(RangeRequest.newBuilder().setKey(bytes(COUNTER))))
                 .build();

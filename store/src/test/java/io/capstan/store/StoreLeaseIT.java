@@ -85,7 +85,9 @@ class StoreLeaseIT {
                 .flatMap(w -> deletes(w).stream())
                 .map(e -> e.getKv().getModRevision())
                 .collect(Collectors.toSet());
-        assertThat(deleteRevisions).as("mod revisions of the delete events on all peers").hasSize(1);
+        assertThat(deleteRevisions)
+                .as("mod revisions of the delete events on all peers")
+                .hasSize(1);
         for (int i = 0; i < 3; i++) {
             assertThat(KVGrpc.newBlockingStub(cluster.channel(i))
                             .withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -111,8 +113,8 @@ class StoreLeaseIT {
 
         AtomicInteger answered = new AtomicInteger();
         AtomicLong lastTtl = new AtomicLong(-1);
-        StreamObserver<LeaseKeepAliveRequest> keepAlives =
-                LeaseGrpc.newStub(cluster.channel(follower)).leaseKeepAlive(new StreamObserver<>() {
+        StreamObserver<LeaseKeepAliveRequest> keepAlives = LeaseGrpc.newStub(cluster.channel(follower))
+                .leaseKeepAlive(new StreamObserver<>() {
                     @Override
                     public void onNext(LeaseKeepAliveResponse response) {
                         lastTtl.set(response.getTTL());
@@ -135,9 +137,13 @@ class StoreLeaseIT {
             // 16 answers at 250 ms apart span about 4 s: four times the 1 s TTL
             await().atMost(Duration.ofSeconds(20)).until(() -> answered.get() >= 16);
             assertThat(lastTtl.get()).isEqualTo(1);
-            assertThat(watch.events()).as("events on the leased key while kept alive").isEmpty();
+            assertThat(watch.events())
+                    .as("events on the leased key while kept alive")
+                    .isEmpty();
             assertThat(cluster.kv(follower)
-                            .range(RangeRequest.newBuilder().setKey(bytes("kept/a")).build())
+                            .range(RangeRequest.newBuilder()
+                                    .setKey(bytes("kept/a"))
+                                    .build())
                             .getKvsCount())
                     .isEqualTo(1);
         } finally {
@@ -151,12 +157,12 @@ class StoreLeaseIT {
     @Test
     @Timeout(value = 50, unit = TimeUnit.SECONDS)
     void newLeaderRestartsTheLeaseClocks() throws Exception {
+        long ttlSeconds = 3;
+        long lease = grant(0, ttlSeconds);
+        put(0, "failover/a", lease);
+        ClusterReads.awaitSameRevision(cluster, Duration.ofSeconds(10));
         int leader = cluster.awaitLeader();
         int survivor = (leader + 1) % 3;
-        long ttlSeconds = 3;
-        long lease = grant(leader, ttlSeconds);
-        put(leader, "failover/a", lease);
-        ClusterReads.awaitSameRevision(cluster, Duration.ofSeconds(10));
         RecordingWatch watch = RecordingWatch.prefix(cluster.channel(survivor), "failover/", 0);
         watches.add(watch);
         await().atMost(Duration.ofSeconds(10)).until(watch::isCreated);
@@ -167,7 +173,8 @@ class StoreLeaseIT {
         long electedAt = System.nanoTime();
         long remaining = LeaseGrpc.newBlockingStub(cluster.channel(survivor))
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(lease).build())
+                .leaseTimeToLive(
+                        LeaseTimeToLiveRequest.newBuilder().setID(lease).build())
                 .getTTL();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !deletes(watch).isEmpty());

@@ -33,8 +33,8 @@ class WatchHubResyncTest {
         fixture.hub.resync(history.currentRevision());
         long live = history.put("k3", "c");
 
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(sink.revisions(id))
-                .containsExactly(first, skipped1, skipped2, live));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(sink.revisions(id)).containsExactly(first, skipped1, skipped2, live));
         assertThat(sink.keys(id)).containsExactly("k1", "k2", "k1", "k3");
         await().atMost(DEADLINE).until(() -> fixture.hub.counts().synced() == 1);
     }
@@ -50,7 +50,7 @@ class WatchHubResyncTest {
         fixture.hub.resync(history.currentRevision());
         long live = history.put("k3", "c");
 
-        await().atMost(DEADLINE).untilAsserted(
-                () -> assertThat(sink.revisions(id)).containsExactly(restored, restored + 1, live));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(sink.revisions(id)).containsExactly(restored, restored + 1, live));
     }
 }
