@@ -36,6 +36,8 @@ class StoreCatchUpIT {
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
     private static final Pattern LOG_SEGMENT = Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?");
 
+    private static final int FILLER_KEYS = 5;
+
     @TempDir
     Path dir;
 
@@ -78,9 +80,11 @@ class StoreCatchUpIT {
             cluster.kill(follower);
 
             int batch = 0;
-            // purging runs after a snapshot is written; write until the leader's log no longer reaches back
-            while (batch < 12 && firstLogIndex(leaderDir).orElse(0) <= stoppedIndex + 1) {
-                writeKeys(cluster, leader, "missed/" + batch + "/", 100);
+            // Ratis purges only closed log segments (8 MB here): large values roll them over, and each batch
+            // also crosses the 100-entry snapshot threshold
+            while (batch < 8 && firstLogIndex(leaderDir).orElse(0) <= stoppedIndex + 1) {
+                writeKeys(cluster, leader, "missed/" + batch + "/", 20);
+                writeFiller(cluster, leader, 10);
                 batch++;
             }
             long leaderFirstIndex = firstLogIndex(leaderDir).orElseThrow();
@@ -123,7 +127,7 @@ class StoreCatchUpIT {
 
                 long revision = ClusterReads.awaitSameRevision(cluster, Duration.ofSeconds(30));
                 Map<String, String> expected = ClusterReads.contents(cluster, leader, revision);
-                assertThat(expected).hasSize(20 + batch * 100);
+                assertThat(expected).hasSize(20 + batch * 20 + FILLER_KEYS);
                 assertThat(ClusterReads.contents(cluster, follower, revision)).isEqualTo(expected);
                 assertThat(ClusterReads.hashKv(cluster, follower, revision))
                         .isEqualTo(ClusterReads.hashKv(cluster, leader, revision));
@@ -143,7 +147,7 @@ class StoreCatchUpIT {
                         .map(kv -> kv.getModRevision())
                         .sorted()
                         .toList();
-                assertThat(missed).hasSize(batch * 100);
+                assertThat(missed).hasSize(batch * 20);
                 await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                     synchronized (seen) {
                         assertThat(seen.stream()
@@ -165,6 +169,18 @@ class StoreCatchUpIT {
                     .put(PutRequest.newBuilder()
                             .setKey(bytes(prefix + i))
                             .setValue(bytes("value-" + prefix + i))
+                            .build());
+        }
+    }
+
+    private static void writeFiller(StoreCluster cluster, int peer, int count) {
+        KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(cluster.channel(peer));
+        com.google.protobuf.ByteString value = com.google.protobuf.ByteString.copyFrom(new byte[300 * 1024]);
+        for (int i = 0; i < count; i++) {
+            kv.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .put(PutRequest.newBuilder()
+                            .setKey(bytes("filler/" + i % FILLER_KEYS))
+                            .setValue(value)
                             .build());
         }
     }

@@ -41,7 +41,11 @@ class StoreFailoverIT {
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         try (StoreCluster cluster = StoreCluster.start(3, dir)) {
             // one committed write first, so that start-up elections have settled before the leader is chosen
-            cluster.kv(0).put(PutRequest.newBuilder().setKey(bytes("warm-up")).setValue(bytes("1")).build());
+            cluster.kv(0)
+                    .put(PutRequest.newBuilder()
+                            .setKey(bytes("warm-up"))
+                            .setValue(bytes("1"))
+                            .build());
             int leader = cluster.awaitLeader();
             List<Integer> followers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -68,7 +72,9 @@ class StoreFailoverIT {
                         String value = "v" + writer + "-" + n;
                         for (int attempt = 0; attempt < ATTEMPTS_PER_WRITE && System.nanoTime() < loadEnds; attempt++) {
                             try {
-                                endpoints.get(endpoint).withDeadlineAfter(5, TimeUnit.SECONDS)
+                                endpoints
+                                        .get(endpoint)
+                                        .withDeadlineAfter(5, TimeUnit.SECONDS)
                                         .put(PutRequest.newBuilder()
                                                 .setKey(bytes(key))
                                                 .setValue(bytes(value))
@@ -87,8 +93,7 @@ class StoreFailoverIT {
                 }));
             }
 
-            await().atMost(Duration.ofSeconds(25))
-                    .until(() -> acknowledged.size() >= WRITERS * WRITES_PER_WRITER / 3);
+            await().atMost(Duration.ofSeconds(25)).until(() -> acknowledged.size() >= WRITERS * WRITES_PER_WRITER / 3);
             int ackedBeforeKill = acknowledged.size();
             int killed = cluster.awaitLeader();
             long killedAt = System.nanoTime();
@@ -127,10 +132,12 @@ class StoreFailoverIT {
             long revision = ClusterReads.awaitSameRevision(cluster, Duration.ofSeconds(15));
             Map<String, String> reference = ClusterReads.contents(cluster, survivors.get(0), revision);
             assertThat(reference).containsAllEntriesOf(acknowledged);
-            assertThat(ClusterReads.contents(cluster, survivors.get(1), revision)).isEqualTo(reference);
+            assertThat(ClusterReads.contents(cluster, survivors.get(1), revision))
+                    .isEqualTo(reference);
 
             cluster.restart(killed);
-            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.peer(killed).revision() >= revision);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> cluster.peer(killed).revision() >= revision);
             assertThat(ClusterReads.contents(cluster, killed, revision)).isEqualTo(reference);
             long hash = ClusterReads.hashKv(cluster, survivors.get(0), revision);
             assertThat(ClusterReads.hashKv(cluster, survivors.get(1), revision)).isEqualTo(hash);

@@ -41,7 +41,11 @@ class StoreWatchFailoverIT {
         List<RecordingWatch> watches = new ArrayList<>();
         try (StoreCluster cluster = StoreCluster.start(3, dir)) {
             // one committed write first, so that start-up elections have settled before the leader is chosen
-            cluster.kv(0).put(PutRequest.newBuilder().setKey(bytes("warm-up")).setValue(bytes("1")).build());
+            cluster.kv(0)
+                    .put(PutRequest.newBuilder()
+                            .setKey(bytes("warm-up"))
+                            .setValue(bytes("1"))
+                            .build());
             int leader = cluster.awaitLeader();
             int writeVia = (leader + 1) % 3;
             int resumeOn = (leader + 2) % 3;
