@@ -137,7 +137,9 @@ class StoreLeaseIT {
             // 16 answers at 250 ms apart span about 4 s: four times the 1 s TTL
             await().atMost(Duration.ofSeconds(20)).until(() -> answered.get() >= 16);
             assertThat(lastTtl.get()).isEqualTo(1);
-            assertThat(deletes(watch)).as("deletes of the leased key while kept alive").isEmpty();
+            assertThat(deletes(watch))
+                    .as("deletes of the leased key while kept alive")
+                    .isEmpty();
             assertThat(cluster.kv(follower)
                             .range(RangeRequest.newBuilder()
                                     .setKey(bytes("kept/a"))
@@ -171,12 +173,12 @@ class StoreLeaseIT {
         long electedAt = System.nanoTime();
         long[] ttlAfterFailover = {-1};
         // the new leader answers once it has promoted its lessor
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> ttlAfterFailover[0] =
-                LeaseGrpc.newBlockingStub(cluster.channel(newLeader))
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(() -> ttlAfterFailover[0] = LeaseGrpc.newBlockingStub(cluster.channel(newLeader))
                         .withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder()
-                                .setID(lease)
-                                .build())
+                        .leaseTimeToLive(
+                                LeaseTimeToLiveRequest.newBuilder().setID(lease).build())
                         .getTTL());
         long remaining = ttlAfterFailover[0];
 
