@@ -112,7 +112,11 @@ public final class StoreServer implements AutoCloseable {
                 hub,
                 leaseId -> store.leaseRevoke(
                         LeaseRevokeRequest.newBuilder().setID(leaseId).build()),
-                restored -> log.info("{}: state restored from a snapshot at revision {}", peer, restored.revision()));
+                restored -> {
+                    log.info("{}: state restored from a snapshot at revision {}", peer, restored.revision());
+                    // the snapshot jumped over revisions the hub never heard of; its watchers replay them
+                    hub.resync(restored.revision());
+                });
         this.membership = new Membership(node, state, store, config.clusterToken(), blocking);
         this.leaderChannels = new LeaderChannels(this::leaderClientAddress);
 

@@ -88,6 +88,23 @@ public final class WatchHub implements AutoCloseable {
     }
 
     /**
+     * Tells the hub that the state under {@link History} was replaced wholesale (a snapshot was restored) and now
+     * stands at {@code revision}: the revisions it jumped over were never passed to {@link #notify}. Every synced
+     * watcher becomes unsynced and catches up from history, so none skips them; a watcher whose next revision the
+     * restored state has compacted away gets the compacted error. Must be called on the thread that calls
+     * {@link #notify}, after the restored state is readable and before the next notification. Non-blocking.
+     */
+    public void resync(long revision) {
+        submit(() -> {
+            processedRevision = revision;
+            for (Watcher watcher : synced.all()) {
+                synced.remove(watcher);
+                toUnsynced(watcher);
+            }
+        });
+    }
+
+    /**
      * Opens a stream whose watchers all report to {@code sink}; see {@link WatchSink} for the contract.
      *
      * @throws IllegalStateException if the hub is closed

@@ -98,6 +98,17 @@ final class FakeHistory implements History {
         return revision;
     }
 
+    /** Applies ops the hub never hears of, as the revisions a restored snapshot jumps over; returns the revision. */
+    synchronized long writeUnnoticed(Op... ops) {
+        WatchHub attached = hub;
+        hub = null;
+        try {
+            return write(ops);
+        } finally {
+            hub = attached;
+        }
+    }
+
     synchronized void compact(long revision) {
         compactRevision = revision;
         events.removeIf(e -> e.getKv().getModRevision() < revision);
