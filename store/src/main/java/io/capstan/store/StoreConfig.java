@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param clusterToken names the cluster (etcd's --initial-cluster-token)
  * @param opsAddress where /metrics, /healthz and /readyz are served, or null for none
  * @param quotaBytes the backend quota; writes beyond it raise the NOSPACE alarm
+ * @param logSegmentBytes Raft log segment size; the log is purged behind snapshots a whole segment at a time
  */
 public record StoreConfig(
         String name,
@@ -39,7 +40,8 @@ public record StoreConfig(
         int maxTxnOps,
         Duration watchProgressInterval,
         Duration leaseMinTtl,
-        Duration leaseCheckInterval) {
+        Duration leaseCheckInterval,
+        long logSegmentBytes) {
 
     public static final String DEFAULT_CLUSTER_TOKEN = "capstan-store";
     public static final long DEFAULT_QUOTA_BYTES = 2L * 1024 * 1024 * 1024;
@@ -69,7 +71,8 @@ public record StoreConfig(
                 ReplicatedStore.DEFAULT_MAX_TXN_OPS,
                 Duration.ofMinutes(10),
                 Duration.ofSeconds(3),
-                Duration.ofMillis(500));
+                Duration.ofMillis(500),
+                8L * 1024 * 1024);
     }
 
     public StoreConfig withJoinExisting(boolean join) {
@@ -110,6 +113,10 @@ public record StoreConfig(
         });
     }
 
+    public StoreConfig withLogSegmentBytes(long bytes) {
+        return change(b -> b.logSegmentBytes = bytes);
+    }
+
     private StoreConfig change(java.util.function.Consumer<Copy> edit) {
         Copy copy = new Copy(this);
         edit.accept(copy);
@@ -139,6 +146,7 @@ public record StoreConfig(
         Duration watchProgressInterval;
         Duration leaseMinTtl;
         Duration leaseCheckInterval;
+        long logSegmentBytes;
 
         Copy(StoreConfig c) {
             name = c.name();
@@ -159,6 +167,7 @@ public record StoreConfig(
             watchProgressInterval = c.watchProgressInterval();
             leaseMinTtl = c.leaseMinTtl();
             leaseCheckInterval = c.leaseCheckInterval();
+            logSegmentBytes = c.logSegmentBytes();
         }
 
         StoreConfig build() {
@@ -180,7 +189,8 @@ public record StoreConfig(
                     maxTxnOps,
                     watchProgressInterval,
                     leaseMinTtl,
-                    leaseCheckInterval);
+                    leaseCheckInterval,
+                    logSegmentBytes);
         }
     }
 }

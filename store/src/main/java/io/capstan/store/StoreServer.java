@@ -99,7 +99,8 @@ public final class StoreServer implements AutoCloseable {
                 config.snapshotThreshold(),
                 config.requestTimeout(),
                 8,
-                4 * 1024 * 1024);
+                4 * 1024 * 1024,
+                config.logSegmentBytes());
         this.node = new RaftNode(settings, state, state, registry);
         this.store = new ReplicatedStore(
                 node,

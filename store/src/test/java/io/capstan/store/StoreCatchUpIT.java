@@ -68,7 +68,8 @@ class StoreCatchUpIT {
     @Test
     @Timeout(value = 55, unit = TimeUnit.SECONDS)
     void followerBehindThePurgedLogCatchesUpBySnapshotAndItsWatchersMissNothing() throws Exception {
-        try (StoreCluster cluster = StoreCluster.start(3, dir, config -> config.withSnapshotThreshold(100))) {
+        try (StoreCluster cluster = StoreCluster.start(
+                3, dir, config -> config.withSnapshotThreshold(100).withLogSegmentBytes(16 * 1024))) {
             int leader = cluster.awaitLeader();
             int follower = (leader + 1) % 3;
             writeKeys(cluster, leader, "before/", 20);
@@ -80,8 +81,8 @@ class StoreCatchUpIT {
             cluster.kill(follower);
 
             int batch = 0;
-            // Ratis purges only closed log segments (8 MB here): large values roll them over, and each batch
-            // also crosses the 100-entry snapshot threshold
+            // Ratis purges only closed log segments (16 KiB here): the filler rolls them over, and each
+            // batch also crosses the 100-entry snapshot threshold
             while (batch < 8 && firstLogIndex(leaderDir).orElse(0) <= stoppedIndex + 1) {
                 writeKeys(cluster, leader, "missed/" + batch + "/", 20);
                 writeFiller(cluster, leader, 10);
@@ -175,7 +176,7 @@ class StoreCatchUpIT {
 
     private static void writeFiller(StoreCluster cluster, int peer, int count) {
         KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(cluster.channel(peer));
-        com.google.protobuf.ByteString value = com.google.protobuf.ByteString.copyFrom(new byte[300 * 1024]);
+        com.google.protobuf.ByteString value = com.google.protobuf.ByteString.copyFrom(new byte[8 * 1024]);
         for (int i = 0; i < count; i++) {
             kv.withDeadlineAfter(10, TimeUnit.SECONDS)
                     .put(PutRequest.newBuilder()

@@ -16,6 +16,7 @@ import java.util.Map;
  *     and wait for the leader to add this peer
  * @param snapshotThreshold applied entries between automatic snapshots
  * @param requestTimeout how long a proposal or read barrier may take before it fails
+ * @param logSegmentBytes size at which a Raft log segment is closed; only closed segments are purged
  */
 public record RaftSettings(
         String name,
@@ -29,7 +30,8 @@ public record RaftSettings(
         long snapshotThreshold,
         Duration requestTimeout,
         int maxInFlightEntries,
-        int maxEntryBytes) {
+        int maxEntryBytes,
+        long logSegmentBytes) {
 
     public long memberId() {
         return MemberIds.memberId(clusterToken, peerAddress);

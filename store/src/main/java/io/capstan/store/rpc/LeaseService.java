@@ -143,7 +143,8 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                 }
             }
             if (target == null) {
-                fail(EtcdErrors.toStatus(new EtcdException(EtcdError.NO_LEADER)));
+                // The leader (or its address) is not known yet, as during an election: leave this
+                // renewal unanswered rather than end the stream; the client renews again within TTL/3.
                 return;
             }
             target.onNext(request);
