@@ -41,6 +41,12 @@ mkdir -p "$OUT"
 
 CAPSTAN_SCRIPT=$ROOT/deploy/local/store-cluster.sh
 CAPSTAN_ENDPOINTS=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
+# store-cluster.sh keeps its data (and pid files) across 'down'; every phase must start empty, so
+# the bench gives it a directory of its own and removes it after 'down'. Exported, so the
+# failover scenario's kill command ('store-cluster.sh stop N') finds the same pid files.
+export CAPSTAN_STORE_DIR=${BENCH_CAPSTAN_STATE_DIR:-/tmp/capstan-bench-store-state}
+# The peers' JVM options (store-cluster.sh's default unless set); recorded in machine.txt.
+export CAPSTAN_STORE_JAVA_OPTS=${CAPSTAN_STORE_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}
 
 cluster_script() {
   case "$1" in
@@ -61,9 +67,8 @@ cluster_pids() {
     etcd) "$ROOT/bench/etcd-cluster.sh" pids ;;
     capstan)
       # ==== CAPSTAN HOOK ====================================================================
-      # store-cluster.sh is not written yet. This expects it to print one peer pid per line for
-      # 'pids', like bench/etcd-cluster.sh; if it ends up with another verb (e.g. a pid column
-      # in 'status'), adapt this line. No pids means the memory rows stay empty.
+      # deploy/local/store-cluster.sh prints one pid per running peer for 'pids', like
+      # bench/etcd-cluster.sh. No pids means the memory rows stay empty.
       "$CAPSTAN_SCRIPT" pids 2>/dev/null || true
       # =====================================================================================
       ;;
@@ -75,7 +80,20 @@ cluster_verb() {
   local script
   script=$(cluster_script "$name")
   [[ -x "$script" ]] || { echo "compare: $script missing or not executable" >&2; return 1; }
+  if [[ $name == capstan && $1 == up && -n "$(ls -A "$CAPSTAN_STORE_DIR" 2>/dev/null)" ]]; then
+    echo "compare: $CAPSTAN_STORE_DIR is not empty (a cluster left running?); run" \
+      "CAPSTAN_STORE_DIR=$CAPSTAN_STORE_DIR $script down, then remove it" >&2
+    return 1
+  fi
   "$script" "$@"
+  if [[ $name == capstan && $1 == down ]]; then
+    # Keep the peers' logs of the last phase for a look after the run, drop the data.
+    mkdir -p "$OUT/capstan-logs"
+    for n in 1 2 3; do
+      [[ -f "$CAPSTAN_STORE_DIR/s$n/peer.log" ]] && cp "$CAPSTAN_STORE_DIR/s$n/peer.log" "$OUT/capstan-logs/s$n.log"
+    done
+    rm -rf "$CAPSTAN_STORE_DIR"
+  fi
 }
 
 # ---- measuring ------------------------------------------------------------------------------
@@ -140,6 +158,10 @@ perf_phase() {
   echo "loadavg at start: $(cat /proc/loadavg)"
   echo "etcd: $(/usr/bin/etcd --version 2>/dev/null | head -1 || echo missing)"
   java -version 2>&1 | head -1
+  echo "capstan peers' JVM options: $CAPSTAN_STORE_JAVA_OPTS"
+  echo "bench JVM options: -Xms256m -Xmx1g"
+  echo "other busy processes at start:"
+  ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -6
 } >"$OUT/machine.txt"
 
 for ((round = 1; round <= ROUNDS; round++)); do
