@@ -2,7 +2,10 @@
 # Runs every benchmark scenario against one or more 3-peer clusters, one cluster at a time,
 # alternating the order over rounds, and prints a table of the medians.
 #
-#   bench/compare.sh [--rounds N] [--duration 10s] [--fill-keys 100000] etcd [capstan]
+#   bench/compare.sh [--rounds N] [--memory-rounds M] [--duration 10s] [--fill-keys 100000] etcd [capstan]
+#
+# --memory-rounds M (default: all rounds) runs the memory phase in the first M rounds only; filling
+# 100,000 keys takes minutes on a slow cluster, and the RSS figure moves little between rounds.
 #
 # Per round and cluster there are two phases, each on a freshly started cluster:
 #   memory: idle RSS of every peer (VmRSS from /proc/PID/status) 5 s after start, then fill
@@ -18,18 +21,21 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
 ROUNDS=3
+MEMORY_ROUNDS=
 DURATION=10s
 FILL_KEYS=100000
 CLUSTERS=()
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
+    --memory-rounds) MEMORY_ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --fill-keys) FILL_KEYS=$2; shift 2 ;;
     etcd|capstan) CLUSTERS+=("$1"); shift ;;
-    *) echo "usage: $0 [--rounds N] [--duration 10s] [--fill-keys N] etcd [capstan]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--memory-rounds M] [--duration 10s] [--fill-keys N] etcd [capstan]" >&2; exit 2 ;;
   esac
 done
+MEMORY_ROUNDS=${MEMORY_ROUNDS:-$ROUNDS}
 ((${#CLUSTERS[@]})) || CLUSTERS=(etcd)
 [[ -f "$JAR" ]] || { echo "compare: $JAR missing; run mvn -B -q install -DskipTests" >&2; exit 1; }
 command -v jq >/dev/null || { echo "compare: jq is required" >&2; exit 1; }
@@ -174,7 +180,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     echo "round $round: $name" >&2
     dir=$OUT/$name/r$round
     mkdir -p "$dir"
-    memory_phase "$name" "$dir"
+    if ((round <= MEMORY_ROUNDS)); then memory_phase "$name" "$dir"; fi
     perf_phase "$name" "$dir"
   done
 done
@@ -211,7 +217,7 @@ row() {
 
 MEAN_MIB='(if length == 0 then null else (add / length / 1024) end)'
 {
-  echo "| Measure (median of $ROUNDS rounds) | etcd 3.4 | Capstan | Target |"
+  echo "| Measure (median of $ROUNDS rounds; memory and fill: $MEMORY_ROUNDS) | etcd 3.4 | Capstan | Target |"
   echo "|---|---|---|---|"
   for n in 1 16 256; do
     t1="" t2=""
