@@ -91,7 +91,21 @@ cluster_verb() {
       "CAPSTAN_STORE_DIR=$CAPSTAN_STORE_DIR $script down, then remove it" >&2
     return 1
   fi
+  if [[ $name == capstan && $1 == up ]]; then
+    # The client and peer ports are fixed; a cluster of someone else's (another checkout, a test)
+    # on them would answer in place of ours, so refuse to measure unless all three ports are free.
+    if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(2379|22379|32379|2380|22380|32380) '; then
+      echo "compare: Capstan's ports are taken by another process:" >&2
+      ss -ltnp 2>/dev/null | grep -E ':(2379|22379|32379|2380|22380|32380) ' >&2 || true
+      return 1
+    fi
+  fi
   "$script" "$@"
+  if [[ $name == capstan && $1 == up && $("$script" pids | wc -l) -ne 3 ]]; then
+    echo "compare: not all three Capstan peers are running after 'up'; see $CAPSTAN_STORE_DIR/s*/peer.log" >&2
+    "$script" down >&2 || true
+    return 1
+  fi
   if [[ $name == capstan && $1 == down ]]; then
     # Keep the peers' logs of the last phase for a look after the run, drop the data.
     mkdir -p "$OUT/capstan-logs"
@@ -107,15 +121,20 @@ cluster_verb() {
 # bench NAME FILE SCENARIO ARGS...: runs one scenario, keeps its JSON line with the load average.
 bench() {
   local name=$1 file=$2; shift 2
-  local load line
+  local load line rc=0
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "  $(date +%T) $name: $*" >&2
-  if ! line=$(java -Xms256m -Xmx1g -jar "$JAR" "$@" --endpoints "$(cluster_endpoints "$name")" 2>>"$OUT/stderr.log" \
-      | grep '^{"scenario"' | tail -1); then
-    echo "  $name: $1 produced no summary; see $OUT/stderr.log" >&2
+  # The tool exits 1 when a run is incomplete (e.g. fill with failed puts) but still prints its
+  # summary; keep it (with the exit status) instead of dropping the scenario, and keep the output.
+  java -Xms256m -Xmx1g -jar "$JAR" "$@" --endpoints "$(cluster_endpoints "$name")" \
+    >"${file%.json}.out" 2>>"$OUT/stderr.log" || rc=$?
+  line=$(grep '^{"scenario"' "${file%.json}.out" | tail -1 || true)
+  if [[ -z "$line" ]]; then
+    echo "  $name: $1 produced no summary (exit $rc); see ${file%.json}.out and $OUT/stderr.log" >&2
     return 0
   fi
-  jq -c --arg load "$load" '. + {loadavg: $load}' <<<"$line" >"$file"
+  ((rc == 0)) || echo "  $name: $1 exited $rc (incomplete run); summary kept" >&2
+  jq -c --arg load "$load" --argjson rc "$rc" '. + {loadavg: $load, exitStatus: $rc}' <<<"$line" >"$file"
 }
 
 # rss_json NAME: {"rssKiB":[...]} for every live peer pid of the cluster.
@@ -131,10 +150,10 @@ rss_json() {
 
 memory_phase() {
   local name=$1 dir=$2 idle filled
-  cluster_verb "$name" up >&2
+  cluster_verb "$name" up >&2 || { echo "  $name: memory phase skipped (cluster not up)" >&2; return 0; }
   sleep 5
   idle=$(rss_json "$name")
-  bench "$name" "$dir/fill.json" fill --keys "$FILL_KEYS" --value-size 1024 --in-flight 256
+  bench "$name" "$dir/fill.json" fill --keys "$FILL_KEYS" --value-size 1024 --in-flight 256 --max-duration 10m
   sleep 5
   filled=$(rss_json "$name")
   jq -cn --argjson idle "$idle" --argjson filled "$filled" --arg keys "$FILL_KEYS" \
@@ -146,7 +165,7 @@ memory_phase() {
 perf_phase() {
   local name=$1 dir=$2 n
   local d=(--duration "$DURATION" --warmup 2s)
-  cluster_verb "$name" up >&2
+  cluster_verb "$name" up >&2 || { echo "  $name: perf phase skipped (cluster not up)" >&2; return 0; }
   for n in 1 16 256; do
     bench "$name" "$dir/put-$n.json" put --in-flight "$n" --value-size 256 "${d[@]}"
   done
