@@ -2,7 +2,10 @@
 # Runs every benchmark scenario against one or more 3-peer clusters, one cluster at a time,
 # alternating the order over rounds, and prints a table of the medians.
 #
-#   bench/compare.sh [--rounds N] [--duration 10s] [--fill-keys 100000] etcd [capstan]
+#   bench/compare.sh [--rounds N] [--memory-rounds M] [--duration 10s] [--fill-keys 100000] etcd [capstan]
+#
+# --memory-rounds M (default: all rounds) runs the memory phase in the first M rounds only; filling
+# 100,000 keys takes minutes on a slow cluster, and the RSS figure moves little between rounds.
 #
 # Per round and cluster there are two phases, each on a freshly started cluster:
 #   memory: idle RSS of every peer (VmRSS from /proc/PID/status) 5 s after start, then fill
@@ -18,18 +21,21 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
 ROUNDS=3
+MEMORY_ROUNDS=
 DURATION=10s
 FILL_KEYS=100000
 CLUSTERS=()
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
+    --memory-rounds) MEMORY_ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --fill-keys) FILL_KEYS=$2; shift 2 ;;
     etcd|capstan) CLUSTERS+=("$1"); shift ;;
-    *) echo "usage: $0 [--rounds N] [--duration 10s] [--fill-keys N] etcd [capstan]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--memory-rounds M] [--duration 10s] [--fill-keys N] etcd [capstan]" >&2; exit 2 ;;
   esac
 done
+MEMORY_ROUNDS=${MEMORY_ROUNDS:-$ROUNDS}
 ((${#CLUSTERS[@]})) || CLUSTERS=(etcd)
 [[ -f "$JAR" ]] || { echo "compare: $JAR missing; run mvn -B -q install -DskipTests" >&2; exit 1; }
 command -v jq >/dev/null || { echo "compare: jq is required" >&2; exit 1; }
@@ -41,6 +47,12 @@ mkdir -p "$OUT"
 
 CAPSTAN_SCRIPT=$ROOT/deploy/local/store-cluster.sh
 CAPSTAN_ENDPOINTS=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
+# store-cluster.sh keeps its data (and pid files) across 'down'; every phase must start empty, so
+# the bench gives it a directory of its own and removes it after 'down'. Exported, so the
+# failover scenario's kill command ('store-cluster.sh stop N') finds the same pid files.
+export CAPSTAN_STORE_DIR=${BENCH_CAPSTAN_STATE_DIR:-/tmp/capstan-bench-store-state}
+# The peers' JVM options (store-cluster.sh's default unless set); recorded in machine.txt.
+export CAPSTAN_STORE_JAVA_OPTS=${CAPSTAN_STORE_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}
 
 cluster_script() {
   case "$1" in
@@ -61,9 +73,8 @@ cluster_pids() {
     etcd) "$ROOT/bench/etcd-cluster.sh" pids ;;
     capstan)
       # ==== CAPSTAN HOOK ====================================================================
-      # store-cluster.sh is not written yet. This expects it to print one peer pid per line for
-      # 'pids', like bench/etcd-cluster.sh; if it ends up with another verb (e.g. a pid column
-      # in 'status'), adapt this line. No pids means the memory rows stay empty.
+      # deploy/local/store-cluster.sh prints one pid per running peer for 'pids', like
+      # bench/etcd-cluster.sh. No pids means the memory rows stay empty.
       "$CAPSTAN_SCRIPT" pids 2>/dev/null || true
       # =====================================================================================
       ;;
@@ -75,7 +86,34 @@ cluster_verb() {
   local script
   script=$(cluster_script "$name")
   [[ -x "$script" ]] || { echo "compare: $script missing or not executable" >&2; return 1; }
+  if [[ $name == capstan && $1 == up && -n "$(ls -A "$CAPSTAN_STORE_DIR" 2>/dev/null)" ]]; then
+    echo "compare: $CAPSTAN_STORE_DIR is not empty (a cluster left running?); run" \
+      "CAPSTAN_STORE_DIR=$CAPSTAN_STORE_DIR $script down, then remove it" >&2
+    return 1
+  fi
+  if [[ $name == capstan && $1 == up ]]; then
+    # The client and peer ports are fixed; a cluster of someone else's (another checkout, a test)
+    # on them would answer in place of ours, so refuse to measure unless all three ports are free.
+    if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(2379|22379|32379|2380|22380|32380) '; then
+      echo "compare: Capstan's ports are taken by another process:" >&2
+      ss -ltnp 2>/dev/null | grep -E ':(2379|22379|32379|2380|22380|32380) ' >&2 || true
+      return 1
+    fi
+  fi
   "$script" "$@"
+  if [[ $name == capstan && $1 == up && $("$script" pids | wc -l) -ne 3 ]]; then
+    echo "compare: not all three Capstan peers are running after 'up'; see $CAPSTAN_STORE_DIR/s*/peer.log" >&2
+    "$script" down >&2 || true
+    return 1
+  fi
+  if [[ $name == capstan && $1 == down ]]; then
+    # Keep the peers' logs of the last phase for a look after the run, drop the data.
+    mkdir -p "$OUT/capstan-logs"
+    for n in 1 2 3; do
+      [[ -f "$CAPSTAN_STORE_DIR/s$n/peer.log" ]] && cp "$CAPSTAN_STORE_DIR/s$n/peer.log" "$OUT/capstan-logs/s$n.log"
+    done
+    rm -rf "$CAPSTAN_STORE_DIR"
+  fi
 }
 
 # ---- measuring ------------------------------------------------------------------------------
@@ -83,15 +121,20 @@ cluster_verb() {
 # bench NAME FILE SCENARIO ARGS...: runs one scenario, keeps its JSON line with the load average.
 bench() {
   local name=$1 file=$2; shift 2
-  local load line
+  local load line rc=0
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "  $(date +%T) $name: $*" >&2
-  if ! line=$(java -Xms256m -Xmx1g -jar "$JAR" "$@" --endpoints "$(cluster_endpoints "$name")" 2>>"$OUT/stderr.log" \
-      | grep '^{"scenario"' | tail -1); then
-    echo "  $name: $1 produced no summary; see $OUT/stderr.log" >&2
+  # The tool exits 1 when a run is incomplete (e.g. fill with failed puts) but still prints its
+  # summary; keep it (with the exit status) instead of dropping the scenario, and keep the output.
+  java -Xms256m -Xmx1g -jar "$JAR" "$@" --endpoints "$(cluster_endpoints "$name")" \
+    >"${file%.json}.out" 2>>"$OUT/stderr.log" || rc=$?
+  line=$(grep '^{"scenario"' "${file%.json}.out" | tail -1 || true)
+  if [[ -z "$line" ]]; then
+    echo "  $name: $1 produced no summary (exit $rc); see ${file%.json}.out and $OUT/stderr.log" >&2
     return 0
   fi
-  jq -c --arg load "$load" '. + {loadavg: $load}' <<<"$line" >"$file"
+  ((rc == 0)) || echo "  $name: $1 exited $rc (incomplete run); summary kept" >&2
+  jq -c --arg load "$load" --argjson rc "$rc" '. + {loadavg: $load, exitStatus: $rc}' <<<"$line" >"$file"
 }
 
 # rss_json NAME: {"rssKiB":[...]} for every live peer pid of the cluster.
@@ -107,10 +150,10 @@ rss_json() {
 
 memory_phase() {
   local name=$1 dir=$2 idle filled
-  cluster_verb "$name" up >&2
+  cluster_verb "$name" up >&2 || { echo "  $name: memory phase skipped (cluster not up)" >&2; return 0; }
   sleep 5
   idle=$(rss_json "$name")
-  bench "$name" "$dir/fill.json" fill --keys "$FILL_KEYS" --value-size 1024 --in-flight 256
+  bench "$name" "$dir/fill.json" fill --keys "$FILL_KEYS" --value-size 1024 --in-flight 256 --max-duration 10m
   sleep 5
   filled=$(rss_json "$name")
   jq -cn --argjson idle "$idle" --argjson filled "$filled" --arg keys "$FILL_KEYS" \
@@ -122,7 +165,7 @@ memory_phase() {
 perf_phase() {
   local name=$1 dir=$2 n
   local d=(--duration "$DURATION" --warmup 2s)
-  cluster_verb "$name" up >&2
+  cluster_verb "$name" up >&2 || { echo "  $name: perf phase skipped (cluster not up)" >&2; return 0; }
   for n in 1 16 256; do
     bench "$name" "$dir/put-$n.json" put --in-flight "$n" --value-size 256 "${d[@]}"
   done
@@ -140,6 +183,10 @@ perf_phase() {
   echo "loadavg at start: $(cat /proc/loadavg)"
   echo "etcd: $(/usr/bin/etcd --version 2>/dev/null | head -1 || echo missing)"
   java -version 2>&1 | head -1
+  echo "capstan peers' JVM options: $CAPSTAN_STORE_JAVA_OPTS"
+  echo "bench JVM options: -Xms256m -Xmx1g"
+  echo "other busy processes at start:"
+  ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -6
 } >"$OUT/machine.txt"
 
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -152,7 +199,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     echo "round $round: $name" >&2
     dir=$OUT/$name/r$round
     mkdir -p "$dir"
-    memory_phase "$name" "$dir"
+    if ((round <= MEMORY_ROUNDS)); then memory_phase "$name" "$dir"; fi
     perf_phase "$name" "$dir"
   done
 done
@@ -189,7 +236,7 @@ row() {
 
 MEAN_MIB='(if length == 0 then null else (add / length / 1024) end)'
 {
-  echo "| Measure (median of $ROUNDS rounds) | etcd 3.4 | Capstan | Target |"
+  echo "| Measure (median of $ROUNDS rounds; memory and fill: $MEMORY_ROUNDS) | etcd 3.4 | Capstan | Target |"
   echo "|---|---|---|---|"
   for n in 1 16 256; do
     t1="" t2=""
