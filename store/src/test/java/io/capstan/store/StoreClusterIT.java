@@ -8,8 +8,13 @@ import com.google.protobuf.ByteString;
 import io.capstan.proto.etcd.PutRequest;
 import io.capstan.proto.etcd.RangeRequest;
 import io.capstan.proto.etcd.RangeResponse;
+import io.capstan.proto.etcd.RequestOp;
+import io.capstan.proto.etcd.TxnRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -134,6 +139,65 @@ class StoreClusterIT {
                         BodyHandlers.ofString())
                 .body();
         assertThat(first).contains("capstan_store_requests_seconds_count{code=\"OK\",method=\"etcdserverpb.KV/Put\"");
+    }
+
+    @Test
+    void oversizedRequestsAndTooManyOpsAreRefusedAndThePeerStaysHealthy() {
+        // As etcd: above --max-request-bytes (1.5 MiB) the server answers "request is too large";
+        // beyond that plus 512 KiB of framing allowance gRPC itself refuses the message.
+        ByteString overLimit = ByteString.copyFrom(new byte[1600 * 1024]);
+        assertThatThrownBy(() -> cluster.kv(1)
+                        .put(PutRequest.newBuilder()
+                                .setKey(bytes("huge"))
+                                .setValue(overLimit)
+                                .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: request is too large");
+                });
+        ByteString beyondFraming = ByteString.copyFrom(new byte[3 * 1024 * 1024]);
+        assertThatThrownBy(() -> cluster.kv(1)
+                        .put(PutRequest.newBuilder()
+                                .setKey(bytes("huge"))
+                                .setValue(beyondFraming)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+        TxnRequest.Builder txn = TxnRequest.newBuilder();
+        for (int i = 0; i < 129; i++) {
+            txn.addSuccess(RequestOp.newBuilder()
+                    .setRequestPut(
+                            PutRequest.newBuilder().setKey(bytes("ops/" + i)).setValue(bytes("v"))));
+        }
+        assertThatThrownBy(() -> cluster.kv(2).txn(txn.build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription())
+                                .isEqualTo("etcdserver: too many operations in txn request"));
+
+        assertThat(cluster.kv(0)
+                        .range(RangeRequest.newBuilder().setKey(bytes("huge")).build())
+                        .getKvsCount())
+                .isZero();
+        assertThat(cluster.kv(0)
+                        .range(RangeRequest.newBuilder()
+                                .setKey(bytes("ops/"))
+                                .setRangeEnd(bytes("ops0"))
+                                .build())
+                        .getKvsCount())
+                .isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(HealthGrpc.newBlockingStub(cluster.channel(i))
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus())
+                    .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            cluster.kv(i)
+                    .put(PutRequest.newBuilder()
+                            .setKey(bytes("still/" + i))
+                            .setValue(bytes("ok"))
+                            .build());
+        }
     }
 
     @Test
