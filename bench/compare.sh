@@ -100,10 +100,21 @@ cluster_verb() {
       return 1
     fi
   fi
-  "$script" "$@"
-  if [[ $name == capstan && $1 == up && $("$script" pids | wc -l) -ne 3 ]]; then
-    echo "compare: not all three Capstan peers are running after 'up'; see $CAPSTAN_STORE_DIR/s*/peer.log" >&2
+  # Called as 'cluster_verb ... || ...', so errexit is off in here: carry the script's status.
+  local rc=0
+  "$script" "$@" || rc=$?
+  if [[ $1 == up && $rc -ne 0 ]]; then
+    echo "compare: $name 'up' failed (exit $rc); stopping what it started" >&2
     "$script" down >&2 || true
+    if [[ $name == capstan ]]; then rm -rf "$CAPSTAN_STORE_DIR"; fi
+    return "$rc"
+  fi
+  if [[ $name == capstan && $1 == up && $("$script" pids | wc -l) -ne 3 ]]; then
+    echo "compare: not all three Capstan peers are running after 'up'; their logs go to $OUT/capstan-logs" >&2
+    "$script" down >&2 || true
+    mkdir -p "$OUT/capstan-logs"
+    cp "$CAPSTAN_STORE_DIR"/s*/peer.log "$OUT/capstan-logs/" 2>/dev/null || true
+    rm -rf "$CAPSTAN_STORE_DIR"
     return 1
   fi
   if [[ $name == capstan && $1 == down ]]; then
@@ -114,6 +125,7 @@ cluster_verb() {
     done
     rm -rf "$CAPSTAN_STORE_DIR"
   fi
+  return "$rc"
 }
 
 # ---- measuring ------------------------------------------------------------------------------
