@@ -98,10 +98,11 @@ public final class StoreServer implements AutoCloseable {
                 config.electionTimeoutMax(),
                 config.snapshotThreshold(),
                 config.requestTimeout(),
-                // Log entries in flight per peer. Few entries of many commands beat many small ones:
-                // on 2 cores each entry costs a round of thread hand-offs, so 2 (not 8) doubled put
-                // throughput at 256 in flight (commands per entry 3-4 -> 9-11).
-                2,
+                // Log entries in flight per peer. Few entries of many commands beat many small ones: each
+                // entry costs a fixed ~30-40 ms round through Ratis here, so one entry at a time, carrying
+                // every command that queued meanwhile, gave the most throughput (put at 256 in flight:
+                // 8 -> 2 entries about +80%, 2 -> 1 another +40%, p99 down 25%; see docs/benchmarks.md).
+                1,
                 4 * 1024 * 1024,
                 config.logSegmentBytes());
         this.node = new RaftNode(settings, state, state, registry);
