@@ -1,5 +1,17 @@
 package io.capstan.store;
 
+import static io.capstan.store.Etcdctl.b64;
+import static io.capstan.store.Etcdctl.builder;
+import static io.capstan.store.Etcdctl.command;
+import static io.capstan.store.Etcdctl.events;
+import static io.capstan.store.Etcdctl.json;
+import static io.capstan.store.Etcdctl.keys;
+import static io.capstan.store.Etcdctl.leaseHex;
+import static io.capstan.store.Etcdctl.lines;
+import static io.capstan.store.Etcdctl.ok;
+import static io.capstan.store.Etcdctl.revisionOf;
+import static io.capstan.store.Etcdctl.run;
+import static io.capstan.store.Etcdctl.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,12 +19,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.BufferedReader;
-import java.io.File;
+import io.capstan.store.Etcdctl.Background;
+import io.capstan.store.Etcdctl.Result;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,21 +32,13 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,9 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * operator types and what the store answers are checked together: flags, output formats and
  * etcd's error texts.
  */
-@ExtendWith(EtcdctlIT.EtcdctlInstalled.class)
+@ExtendWith(Etcdctl.Installed.class)
 class EtcdctlIT {
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
 
     @TempDir
     static Path dir;
@@ -55,27 +56,6 @@ class EtcdctlIT {
 
     /** Background etcdctl processes started by the current test; stopped after it. */
     private final List<Background> started = new ArrayList<>();
-
-    /** Disables the class, with the reason in the report, when there is no etcdctl to run. */
-    static final class EtcdctlInstalled implements ExecutionCondition {
-        @Override
-        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return etcdctl().isPresent()
-                    ? ConditionEvaluationResult.enabled(
-                            "etcdctl found at " + etcdctl().get())
-                    : ConditionEvaluationResult.disabled("SKIPPED: etcdctl is missing (not on PATH nor /usr/bin);"
-                            + " install it with `apt-get install etcd-client` (etcdctl 3.4) to run EtcdctlIT");
-        }
-    }
-
-    static Optional<Path> etcdctl() {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin");
-        return Stream.concat(Stream.of(path.split(File.pathSeparator)), Stream.of("/usr/bin"))
-                .filter(d -> !d.isEmpty())
-                .map(d -> Path.of(d, "etcdctl"))
-                .filter(Files::isExecutable)
-                .findFirst();
-    }
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -212,13 +192,13 @@ class EtcdctlIT {
 
                 """;
 
-        Result success = run(endpointsAll(), script, "txn");
+        Result success = run(dir, endpointsAll(), script, "txn");
         assertThat(success.exitCode()).as(success.toString()).isZero();
         assertThat(lines(success.stdout())).containsExactly("SUCCESS", "OK", "txn/guard", "on");
         assertThat(lines(ok(all("get", "txn/result")))).containsExactly("txn/result", "success");
 
         ok(all("put", "txn/guard", "off"));
-        Result failure = run(endpointsAll(), script, "txn", "-w", "json");
+        Result failure = run(dir, endpointsAll(), script, "txn", "-w", "json");
         assertThat(failure.exitCode()).as(failure.toString()).isZero();
         JsonObject response = json(failure.stdout());
         assertThat(response.has("succeeded"))
@@ -235,7 +215,7 @@ class EtcdctlIT {
 
 
                 """;
-        Result both = run(endpointsAll(), versionCompare, "txn");
+        Result both = run(dir, endpointsAll(), versionCompare, "txn");
         assertThat(lines(both.stdout())).as(both.toString()).containsExactly("SUCCESS", "OK");
     }
 
@@ -272,7 +252,7 @@ class EtcdctlIT {
 
         List<JsonObject> events = events(watch);
         assertThat(events)
-                .extracting(EtcdctlIT::describe)
+                .extracting(Etcdctl::describe)
                 .containsExactly(
                         "PUT watch/a=1 prev=-",
                         "PUT watch/a=2 prev=1",
@@ -476,9 +456,9 @@ class EtcdctlIT {
                     .untilAsserted(() -> assertThat(lines(ok(all("member", "list"))))
                             .contains(hex + ", started, p4, " + peerUrl + ", " + clientUrl + ", false"));
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(lines(ok(run(p4.clientAddress(), null, "get", "join/k"))))
+                    .untilAsserted(() -> assertThat(lines(ok(run(dir, p4.clientAddress(), null, "get", "join/k"))))
                             .containsExactly("join/k", "before-join"));
-            assertThat(ok(run(p4.clientAddress(), null, "put", "join/k", "via-p4")))
+            assertThat(ok(run(dir, p4.clientAddress(), null, "put", "join/k", "via-p4")))
                     .isEqualTo("OK");
             assertThat(lines(ok(one(0, "get", "join/k")))).containsExactly("join/k", "via-p4");
 
@@ -519,119 +499,16 @@ class EtcdctlIT {
         assertThat(alarms.stdout()).isBlank();
     }
 
-    // ---------------------------------------------------------------- running etcdctl
-
-    record Result(int exitCode, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-        }
-    }
-
     private static String endpointsAll() {
         return String.join(",", cluster.clientAddresses());
     }
 
     private static Result all(String... args) {
-        return run(endpointsAll(), null, args);
+        return run(dir, endpointsAll(), null, args);
     }
 
     private static Result one(int peer, String... args) {
-        return run(cluster.peer(peer).clientAddress(), null, args);
-    }
-
-    /** Output of a command that must succeed, trimmed. */
-    private static String ok(Result result) {
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result.stdout().trim();
-    }
-
-    private static List<String> command(String endpoints, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(etcdctl().orElseThrow().toString());
-        command.add("--endpoints=" + endpoints);
-        command.add("--dial-timeout=5s");
-        command.add("--command-timeout=10s");
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static ProcessBuilder builder(List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("ETCDCTL_"));
-        env.put("ETCDCTL_API", "3");
-        return builder;
-    }
-
-    private static Result run(String endpoints, @Nullable String stdin, String... args) {
-        List<String> command = command(endpoints, args);
-        try {
-            Path out = Files.createTempFile(dir, "etcdctl", ".out");
-            Path err = Files.createTempFile(dir, "etcdctl", ".err");
-            Process process = builder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            try (Writer input = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
-                if (stdin != null) {
-                    input.write(stdin);
-                }
-            }
-            if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("etcdctl did not finish within " + COMMAND_TIMEOUT + ": " + command
-                        + "\nstdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
-            }
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted running " + command, e);
-        }
-    }
-
-    /** A long-running etcdctl (watch, keep-alive) whose stdout lines are collected as they come. */
-    static final class Background {
-        private final Process process;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Thread reader;
-
-        Background(Process process) {
-            this.process = process;
-            this.reader = new Thread(this::read, "etcdctl-stdout-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try (BufferedReader in =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("<stdout closed: " + e + ">");
-            }
-        }
-
-        List<String> lines() {
-            return lines;
-        }
-
-        void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-                reader.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return run(dir, cluster.peer(peer).clientAddress(), null, args);
     }
 
     private Background background(String endpoints, String... args) {
@@ -646,70 +523,5 @@ class EtcdctlIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    // ---------------------------------------------------------------- reading output
-
-    /** Lease IDs as etcdctl prints them. */
-    private static String leaseHex(long id) {
-        return String.format("%016x", id);
-    }
-
-    private static List<String> lines(String output) {
-        return output.lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    private static JsonObject json(String output) {
-        return JsonParser.parseString(output).getAsJsonObject();
-    }
-
-    private static long revisionOf(JsonObject response) {
-        return response.getAsJsonObject("header").get("revision").getAsLong();
-    }
-
-    private static String str(JsonObject object, String field) {
-        JsonElement value = object.get(field);
-        return value == null ? "" : value.getAsString();
-    }
-
-    private static String b64(JsonObject object, String field) {
-        return new String(Base64.getDecoder().decode(str(object, field)), StandardCharsets.UTF_8);
-    }
-
-    private static List<String> keys(JsonObject range) {
-        JsonArray kvs = range.getAsJsonArray("kvs");
-        if (kvs == null) {
-            return List.of();
-        }
-        return kvs.asList().stream().map(kv -> b64(kv.getAsJsonObject(), "key")).toList();
-    }
-
-    /** Every event printed so far by a {@code watch -w json}: one response per line. */
-    private static List<JsonObject> events(Background watch) {
-        List<JsonObject> events = new ArrayList<>();
-        for (String line : watch.lines()) {
-            if (!line.startsWith("{")) {
-                continue;
-            }
-            JsonArray batch = json(line).getAsJsonArray("Events");
-            if (batch != null) {
-                batch.forEach(e -> events.add(e.getAsJsonObject()));
-            }
-        }
-        return events;
-    }
-
-    /** "PUT key=value prev=value-or-dash", with etcd's omitted zero type meaning PUT. */
-    private static String describe(JsonObject event) {
-        JsonElement type = event.get("type");
-        String kind = type == null
-                        || type.getAsString().equals("0")
-                        || type.getAsString().equals("PUT")
-                ? "PUT"
-                : "DELETE";
-        JsonObject kv = event.getAsJsonObject("kv");
-        JsonObject prev = event.getAsJsonObject("prev_kv");
-        return kind + " " + b64(kv, "key") + "=" + b64(kv, "value") + " prev="
-                + (prev == null ? "-" : b64(prev, "value"));
     }
 }
