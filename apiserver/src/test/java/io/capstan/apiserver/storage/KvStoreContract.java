@@ -46,6 +46,10 @@ abstract class KvStoreContract {
     private KvStore kv;
     private String prefix;
 
+    StoreCluster cluster() {
+        return cluster;
+    }
+
     /** The store under test, over {@code cluster}; the test closes it. */
     abstract KvStore newStore(StoreCluster cluster);
 
@@ -180,6 +184,20 @@ abstract class KvStoreContract {
     }
 
     @Test
+    void rangeAtFutureRevisionFailsWithFutureRevision() {
+        long now = put(prefix + "a", "1");
+
+        assertThat(kv.range(RangeRequest.newBuilder()
+                        .setKey(bytes(prefix + "a"))
+                        .setRevision(now + 1_000_000)
+                        .build()))
+                .failsWithin(ofSeconds(20))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(FutureRevisionException.class);
+    }
+
+    @Test
     void leaseGrantReturnsTheGrantedLease() {
         var granted =
                 join(kv.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30).build()));
@@ -189,7 +207,12 @@ abstract class KvStoreContract {
     }
 
     private long put(String key, String value) {
-        return join(kv.txn(TxnRequest.newBuilder()
+        return put(kv, key, value);
+    }
+
+    /** An unconditional put as a one-op txn; returns the revision it was written at. */
+    static long put(KvStore store, String key, String value) {
+        return join(store.txn(TxnRequest.newBuilder()
                         .addSuccess(RequestOp.newBuilder()
                                 .setRequestPut(PutRequest.newBuilder()
                                         .setKey(bytes(key))
