@@ -34,28 +34,8 @@ final class GetCommand implements Callable<Integer> {
             description = "l (linearizable) or s (serializable) (default ${DEFAULT-VALUE})")
     Consistency consistency = Consistency.l;
 
-    @Option(
-            names = {"--in-flight", "--clients"},
-            defaultValue = "16",
-            description = "Requests outstanding at once (default ${DEFAULT-VALUE})")
-    int inFlight = 16;
-
-    @Option(names = "--total", defaultValue = "10000000", description = "Stop after this many gets")
-    long total = 10_000_000;
-
-    @Option(
-            names = "--duration",
-            defaultValue = "10s",
-            converter = DurationConverter.class,
-            description = "Stop after this long (default ${DEFAULT-VALUE})")
-    Duration duration = Duration.ofSeconds(10);
-
-    @Option(
-            names = "--warmup",
-            defaultValue = "2s",
-            converter = DurationConverter.class,
-            description = "Unmeasured load first (default ${DEFAULT-VALUE})")
-    Duration warmup = Duration.ofSeconds(2);
+    @Mixin
+    ClosedLoopOptions load = new ClosedLoopOptions();
 
     @Option(
             names = "--keys",
@@ -68,10 +48,7 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Bounds.check("--in-flight", inFlight, 1, Bounds.MAX_IN_FLIGHT);
-        Bounds.check("--total", total, 1, Bounds.MAX_TOTAL);
-        Bounds.check("--duration", duration, Duration.ofMillis(100));
-        Bounds.check("--warmup", warmup, Duration.ZERO);
+        load.check();
         Bounds.check("--keys", keys, 1, 1_000_000);
         Bounds.check("--value-size", valueSize, 0, Bounds.MAX_VALUE_BYTES);
         ByteString value = Payloads.value(valueSize);
@@ -104,18 +81,19 @@ final class GetCommand implements Callable<Integer> {
                                     .setSerializable(serializable)
                                     .build(),
                             InFlightLoad.observer(done));
-            if (!warmup.isZero()) {
-                InFlightLoad.closedLoop(inFlight, total, warmup, cluster.drain())
+            if (!load.warmup.isZero()) {
+                InFlightLoad.closedLoop(load.inFlight, load.total, load.warmup, cluster.drain())
                         .run(get, new LatencyHistogram(), new ErrorCounts());
             }
             LatencyHistogram latencies = new LatencyHistogram();
             ErrorCounts errors = new ErrorCounts();
-            InFlightLoad.Outcome outcome = InFlightLoad.closedLoop(inFlight, total, duration, cluster.drain())
+            InFlightLoad.Outcome outcome = InFlightLoad.closedLoop(
+                            load.inFlight, load.total, load.duration, cluster.drain())
                     .run(get, latencies, errors);
             Summary summary = new Summary("get")
                     .put("endpoints", cluster.endpoints)
                     .put("consistency", consistency.name())
-                    .put("inFlight", inFlight)
+                    .put("inFlight", load.inFlight)
                     .put("keys", keys)
                     .putThroughput(outcome.succeeded(), errors, outcome.elapsedSeconds())
                     .put("unfinished", outcome.unfinished());

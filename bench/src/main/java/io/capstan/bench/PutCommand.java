@@ -21,28 +21,8 @@ final class PutCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
-    @Option(
-            names = {"--in-flight", "--clients"},
-            defaultValue = "16",
-            description = "Requests outstanding at once (default ${DEFAULT-VALUE})")
-    int inFlight = 16;
-
-    @Option(names = "--total", defaultValue = "10000000", description = "Stop after this many puts")
-    long total = 10_000_000;
-
-    @Option(
-            names = "--duration",
-            defaultValue = "10s",
-            converter = DurationConverter.class,
-            description = "Stop after this long (default ${DEFAULT-VALUE})")
-    Duration duration = Duration.ofSeconds(10);
-
-    @Option(
-            names = "--warmup",
-            defaultValue = "2s",
-            converter = DurationConverter.class,
-            description = "Unmeasured load first, for the JIT and connections (default ${DEFAULT-VALUE})")
-    Duration warmup = Duration.ofSeconds(2);
+    @Mixin
+    ClosedLoopOptions load = new ClosedLoopOptions();
 
     @Option(names = "--value-size", defaultValue = "256", description = "Value bytes (default ${DEFAULT-VALUE})")
     int valueSize = 256;
@@ -57,10 +37,7 @@ final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Bounds.check("--in-flight", inFlight, 1, Bounds.MAX_IN_FLIGHT);
-        Bounds.check("--total", total, 1, Bounds.MAX_TOTAL);
-        Bounds.check("--duration", duration, Duration.ofMillis(100));
-        Bounds.check("--warmup", warmup, Duration.ZERO);
+        load.check();
         Bounds.check("--value-size", valueSize, 0, Bounds.MAX_VALUE_BYTES);
         Bounds.check("--key-space", keySpace, 1, 100_000_000);
         ByteString value = Payloads.value(valueSize);
@@ -80,17 +57,18 @@ final class PutCommand implements Callable<Integer> {
                         .withDeadlineAfter(cluster.rpcTimeoutMillis(), TimeUnit.MILLISECONDS)
                         .put(request, InFlightLoad.observer(done));
             };
-            if (!warmup.isZero()) {
-                InFlightLoad.closedLoop(inFlight, total, warmup, cluster.drain())
+            if (!load.warmup.isZero()) {
+                InFlightLoad.closedLoop(load.inFlight, load.total, load.warmup, cluster.drain())
                         .run(put, new LatencyHistogram(), new ErrorCounts());
             }
             LatencyHistogram latencies = new LatencyHistogram();
             ErrorCounts errors = new ErrorCounts();
-            InFlightLoad.Outcome outcome = InFlightLoad.closedLoop(inFlight, total, duration, cluster.drain())
+            InFlightLoad.Outcome outcome = InFlightLoad.closedLoop(
+                            load.inFlight, load.total, load.duration, cluster.drain())
                     .run(put, latencies, errors);
             Summary summary = new Summary("put")
                     .put("endpoints", cluster.endpoints)
-                    .put("inFlight", inFlight)
+                    .put("inFlight", load.inFlight)
                     .put("valueSize", valueSize)
                     .put("leaderOnly", leaderOnly)
                     .putThroughput(outcome.succeeded(), errors, outcome.elapsedSeconds())
