@@ -7,8 +7,6 @@ import io.capstan.proto.store.v1.SnapshotHeader;
 import io.capstan.proto.store.v1.SnapshotRecord;
 import io.capstan.store.mvcc.HistoryRecord;
 import io.capstan.store.mvcc.MvccSnapshot;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.List;
 
@@ -67,17 +65,6 @@ public final class StoreState implements AutoCloseable {
                 return toProto(records.next());
             }
         };
-    }
-
-    /**
-     * Writes {@code header} (normally {@link #header()} with the Raft fields set) and then every
-     * record, each length-delimited.
-     */
-    public void writeTo(SnapshotHeader header, OutputStream out) throws IOException {
-        header.writeDelimitedTo(out);
-        for (Iterator<SnapshotRecord> it = records(); it.hasNext(); ) {
-            it.next().writeDelimitedTo(out);
-        }
     }
 
     @Override

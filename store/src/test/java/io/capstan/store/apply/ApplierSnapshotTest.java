@@ -80,7 +80,10 @@ class ApplierSnapshotTest {
             revision = state.revision();
             original.apply(put("after", "snapshot")); // writes continue while the snapshot is written
             original.mvcc().compactPhysically();
-            state.writeTo(state.header(), file);
+            state.header().writeDelimitedTo(file);
+            for (var records = state.records(); records.hasNext(); ) {
+                records.next().writeDelimitedTo(file);
+            }
         }
 
         ByteArrayInputStream in = new ByteArrayInputStream(file.toByteArray());
