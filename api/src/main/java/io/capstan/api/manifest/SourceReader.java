@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -117,10 +118,22 @@ final class SourceReader {
     }
 
     private static ManifestException syntaxError(String format, JsonProcessingException e) {
-        String detail = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        String original = e.getOriginalMessage();
+        String detail = original == null ? e.getClass().getSimpleName() : firstLines(original);
         ManifestException error = new ManifestException(FieldPath.ROOT, "invalid " + format + ": " + detail);
         error.initCause(e);
         return error;
+    }
+
+    /**
+     * A parser's message on one line. SnakeYAML's messages quote the source under each line that
+     * says what went wrong ("while parsing a flow sequence", then " in 'reader', line 7, ..." and
+     * the source line); the location travels separately, so only the unindented lines are kept.
+     */
+    private static String firstLines(String message) {
+        return message.lines()
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .collect(Collectors.joining(": "));
     }
 
     /** The value at the parser's current token, which starts it; leaves the parser on its last token. */
