@@ -1,10 +1,14 @@
 package io.capstan.api.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.capstan.proto.api.v1.Pod;
+import io.capstan.proto.api.v1.PodStatus;
+import io.capstan.proto.api.v1.TypedObject;
 import org.junit.jupiter.api.Test;
 
 class ManifestsErrorTest {
@@ -406,5 +410,16 @@ class ManifestsErrorTest {
         ManifestException e = catchThrowableOfType(ManifestException.class, () -> Manifests.fromTree(list));
 
         assertThat(e.path()).isEqualTo("kind");
+    }
+
+    @Test
+    void anEnumNumberTheProtoDoesNotDeclareCannotBeWritten() {
+        TypedObject pod = ManifestKind.wrap(Pod.newBuilder()
+                .setStatus(PodStatus.newBuilder().setPhaseValue(99))
+                .build());
+
+        assertThatThrownBy(() -> Manifests.toTree(pod))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("status.phase: ");
     }
 }
