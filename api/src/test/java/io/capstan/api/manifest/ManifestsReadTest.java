@@ -12,6 +12,7 @@ import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.DeploymentStrategy;
 import io.capstan.proto.api.v1.EmptyDirVolumeSource;
 import io.capstan.proto.api.v1.EnvVar;
+import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.HttpGetAction;
 import io.capstan.proto.api.v1.HttpHeader;
 import io.capstan.proto.api.v1.IntOrString;
@@ -556,7 +557,7 @@ class ManifestsReadTest {
                         .setSeconds(1_767_323_045L)
                         .setNanos(500_000_000)
                         .build());
-        assertThat(object.getEvent().getType()).isEqualTo(io.capstan.proto.api.v1.Event.Type.TYPE_WARNING);
+        assertThat(object.getEvent().getType()).isEqualTo(Event.Type.TYPE_WARNING);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.capstan.api.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Timestamp;
 import io.capstan.proto.api.v1.Condition;
@@ -11,12 +12,14 @@ import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.Container;
 import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.DeploymentSpec;
+import io.capstan.proto.api.v1.DeploymentStrategy;
 import io.capstan.proto.api.v1.EmptyDirVolumeSource;
 import io.capstan.proto.api.v1.IntOrString;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodSpec;
 import io.capstan.proto.api.v1.PodStatus;
+import io.capstan.proto.api.v1.RollingUpdateDeployment;
 import io.capstan.proto.api.v1.TypedObject;
 import io.capstan.proto.api.v1.Volume;
 import java.util.ArrayList;
@@ -201,12 +204,12 @@ class ManifestsRoundTripTest {
     @Test
     void writesBytesAsBase64AndIntOrStringBare() {
         TypedObject configMap = ManifestKind.wrap(ConfigMap.newBuilder()
-                .putBinaryData("blob", com.google.protobuf.ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 0xff}))
+                .putBinaryData("blob", ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 0xff}))
                 .build());
         TypedObject deployment = ManifestKind.wrap(Deployment.newBuilder()
                 .setSpec(DeploymentSpec.newBuilder()
-                        .setStrategy(io.capstan.proto.api.v1.DeploymentStrategy.newBuilder()
-                                .setRollingUpdate(io.capstan.proto.api.v1.RollingUpdateDeployment.newBuilder()
+                        .setStrategy(DeploymentStrategy.newBuilder()
+                                .setRollingUpdate(RollingUpdateDeployment.newBuilder()
                                         .setMaxSurge(IntOrString.newBuilder().setIntVal(1))
                                         .setMaxUnavailable(
                                                 IntOrString.newBuilder().setStrVal("25%")))))

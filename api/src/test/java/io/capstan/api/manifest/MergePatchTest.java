@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.TypedObject;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class MergePatchTest {
         JsonNode patch = json("{\"a\":{\"b\":null,\"d\":{\"e\":3}}}");
 
         JsonNode result = MergePatch.apply(target, patch);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) result.get("a")).put("f", 4);
+        ((ObjectNode) result.get("a")).put("f", 4);
 
         assertThat(target).isEqualTo(json("{\"a\":{\"b\":1,\"c\":2}}"));
         assertThat(patch).isEqualTo(json("{\"a\":{\"b\":null,\"d\":{\"e\":3}}}"));
