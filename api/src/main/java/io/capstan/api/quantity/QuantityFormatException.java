@@ -5,10 +5,23 @@ public final class QuantityFormatException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String input;
+    private final String reason;
 
     QuantityFormatException(String input, String reason) {
         super("invalid quantity \"" + input + "\": " + reason);
         this.input = input;
+        this.reason = reason;
+    }
+
+    /** {@code invalid quantity "<input>": <reason>}. */
+    @Override
+    public String getMessage() {
+        return "invalid quantity \"" + input + "\": " + reason;
+    }
+
+    /** What is wrong, without the input, e.g. {@code empty}. */
+    public String reason() {
+        return reason;
     }
 
     /** The string that failed to parse. */
