@@ -59,8 +59,8 @@ final class ErrorList {
         }
     }
 
-    boolean isEmpty() {
-        return errors.isEmpty();
+    int size() {
+        return errors.size();
     }
 
     List<FieldError> toList() {

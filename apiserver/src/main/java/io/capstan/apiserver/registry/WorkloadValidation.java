@@ -79,13 +79,17 @@ final class WorkloadValidation {
             PodTemplateSpec template,
             ErrorList errors) {
         FieldPath selectorPath = SPEC.child("selector");
+        // as Kubernetes, the template is matched only against a selector that is itself valid
+        boolean usableSelector = false;
         if (!hasSelector) {
             errors.required(selectorPath);
         } else {
+            int before = errors.size();
             LabelSelectors.validate(selector, selectorPath, errors);
             if (LabelSelectors.isEmpty(selector)) {
                 errors.add(selectorPath, "must not be empty (it would select every pod in the namespace)");
             }
+            usableSelector = errors.size() == before;
         }
         FieldPath templatePath = SPEC.child("template");
         if (!hasTemplate) {
@@ -98,8 +102,7 @@ final class WorkloadValidation {
                 template.getMetadata().getAnnotationsMap(),
                 templatePath.child("metadata").child("annotations"),
                 errors);
-        if (hasSelector
-                && !LabelSelectors.isEmpty(selector)
+        if (usableSelector
                 && !LabelSelectors.matches(selector, template.getMetadata().getLabelsMap())) {
             errors.add(labels, "must match spec.selector");
         }
