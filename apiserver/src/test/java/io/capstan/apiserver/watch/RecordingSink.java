@@ -38,6 +38,10 @@ final class RecordingSink implements WatchSink {
         return List.copyOf(events);
     }
 
+    synchronized int count() {
+        return events.size();
+    }
+
     synchronized boolean isClosed() {
         return closed;
     }
