@@ -306,6 +306,7 @@ public final class WatchCache implements AutoCloseable {
     private void register(CacheWatcher watcher) {
         WatchOptions options = watcher.options();
         WatchEvent refusal = null;
+        boolean waitAgain = false;
         synchronized (mu) {
             if (watcher.isClosed()) {
                 return;
@@ -314,7 +315,7 @@ public final class WatchCache implements AutoCloseable {
                         CacheWatcher.UNAVAILABLE, "the watch cache of " + kind.kindName() + " is closed");
             } else if (!ready) {
                 // a relist began after the wait ended: wait again, for the relisted state (below)
-                refusal = null;
+                waitAgain = true;
             } else if (options.sendInitialEvents()) {
                 List<CacheEvent> initial = new ArrayList<>();
                 for (CachedObject object :
@@ -340,10 +341,10 @@ public final class WatchCache implements AutoCloseable {
                 return;
             }
         }
-        if (refusal != null) {
-            watcher.end(refusal);
-        } else {
+        if (waitAgain) {
             awaitThenRegister(watcher);
+        } else if (refusal != null) {
+            watcher.end(refusal);
         }
     }
 
