@@ -2,12 +2,14 @@ package io.capstan.apiserver.storage;
 
 import io.capstan.proto.etcd.WatchCreateRequest;
 import io.capstan.proto.etcd.WatchGrpc;
+import io.capstan.proto.etcd.WatchProgressRequest;
 import io.capstan.proto.etcd.WatchRequest;
 import io.capstan.proto.etcd.WatchResponse;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +22,8 @@ final class GrpcWatch implements KvStore.Watch, ClientResponseObserver<WatchRequ
     private final WatchListener listener;
     private final Consumer<GrpcWatch> onEnd;
     private final AtomicBoolean ended = new AtomicBoolean();
+    // the request stream is not thread-safe: the create request and progress requests are sent under it
+    private final Object sendLock = new Object();
     // set once in beforeStart, before any other callback
     private volatile @Nullable ClientCallStreamObserver<WatchRequest> call;
 
@@ -32,9 +36,10 @@ final class GrpcWatch implements KvStore.Watch, ClientResponseObserver<WatchRequ
     static GrpcWatch start(
             Channel channel, WatchCreateRequest request, WatchListener listener, Consumer<GrpcWatch> onEnd) {
         GrpcWatch watch = new GrpcWatch(listener, onEnd);
-        WatchGrpc.newStub(channel)
-                .watch(watch)
-                .onNext(WatchRequest.newBuilder().setCreateRequest(request).build());
+        StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel).watch(watch);
+        synchronized (watch.sendLock) {
+            requests.onNext(WatchRequest.newBuilder().setCreateRequest(request).build());
+        }
         return watch;
     }
 
@@ -61,6 +66,24 @@ final class GrpcWatch implements KvStore.Watch, ClientResponseObserver<WatchRequ
         }
         if (response.getEventsCount() > 0) {
             listener.onEvents(response.getHeader().getRevision(), response.getEventsList());
+        } else if (!response.getCreated()) {
+            // An empty response that is not the "created" reply is a progress notification. The
+            // "created" reply's revision promises nothing: the watch may still be replaying history.
+            listener.onProgress(response.getHeader().getRevision());
+        }
+    }
+
+    @Override
+    public void requestProgress() {
+        ClientCallStreamObserver<WatchRequest> started = call;
+        synchronized (sendLock) {
+            // checked under the lock that cancelCall takes, so nothing is sent on a cancelled call
+            if (started == null || ended.get()) {
+                return;
+            }
+            started.onNext(WatchRequest.newBuilder()
+                    .setProgressRequest(WatchProgressRequest.getDefaultInstance())
+                    .build());
         }
     }
 
@@ -96,7 +119,9 @@ final class GrpcWatch implements KvStore.Watch, ClientResponseObserver<WatchRequ
     private void cancelCall(String reason) {
         ClientCallStreamObserver<WatchRequest> started = call;
         if (started != null) {
-            started.cancel(reason, null);
+            synchronized (sendLock) {
+                started.cancel(reason, null);
+            }
         }
     }
 }

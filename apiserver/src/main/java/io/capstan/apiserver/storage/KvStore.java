@@ -66,6 +66,15 @@ public interface KvStore extends AutoCloseable {
 
     /** A running watch. Closing it stops delivery; events already on their way may still arrive. */
     interface Watch extends AutoCloseable {
+        /**
+         * Asks the store for a progress report (etcd's {@code progress_request}): later, {@link
+         * WatchListener#onProgress} with a revision up to which every event of this watch has been
+         * delivered. The store answers only once the watch has caught up with history, so an answer
+         * can take a while; several requests may be answered by one report, and none is answered if
+         * the watch ends first. Never blocks; does nothing after the watch ended.
+         */
+        void requestProgress();
+
         @Override
         void close();
     }

@@ -12,6 +12,14 @@ public interface WatchListener {
     /** One batch of changes, all at or below {@code revision}, the store's revision when it was sent. */
     void onEvents(long revision, List<Event> events);
 
+    /**
+     * Every event of this watch at or below {@code revision} has been delivered: the store's
+     * progress notification, in answer to {@link KvStore.Watch#requestProgress} or sent
+     * periodically when the watch asked for {@code progress_notify}. Comes in order with the
+     * events. Ignored unless overridden.
+     */
+    default void onProgress(long revision) {}
+
     /** The start revision was compacted; {@code compactRevision} is the lowest one still watchable. Final. */
     void onCompacted(long compactRevision);
 

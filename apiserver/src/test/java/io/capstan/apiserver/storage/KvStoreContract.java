@@ -1,5 +1,6 @@
 package io.capstan.apiserver.storage;
 
+import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -157,6 +158,28 @@ abstract class KvStoreContract {
     }
 
     @Test
+    void requestedProgressCoversWritesOutsideTheWatchedRange() {
+        long watched = put(prefix + "in/a", "1");
+        RecordingListener listener = new RecordingListener();
+
+        try (KvStore.Watch watch = kv.watch(prefixWatch(prefix + "in/", watched + 1), listener)) {
+            long inside = put(prefix + "in/b", "2");
+            long outside = put(prefix + "out", "3");
+
+            // a follower may answer from before it applied the write, so ask until the answer covers it
+            await().atMost(ofSeconds(20)).pollInterval(ofMillis(50)).untilAsserted(() -> {
+                watch.requestProgress();
+                assertThat(listener.progress()).last().isNotNull().matches(p -> p >= outside);
+            });
+            assertThat(listener.progress()).isSorted();
+            assertThat(listener.events())
+                    .extracting(e -> e.getKv().getModRevision())
+                    .containsExactly(inside);
+            assertThat(listener.end()).isNull();
+        }
+    }
+
+    @Test
     void compactedRevisionFailsWithCompactRevision() {
         long first = put(prefix + "a", "1");
         long compactAt = put(prefix + "a", "2");
@@ -286,10 +309,16 @@ abstract class KvStoreContract {
         // guarded by this
         private final List<Event> events = new ArrayList<>();
         private String end;
+        private final List<Long> progress = new ArrayList<>();
 
         @Override
         public synchronized void onEvents(long revision, List<Event> batch) {
             events.addAll(batch);
+        }
+
+        @Override
+        public synchronized void onProgress(long revision) {
+            progress.add(revision);
         }
 
         @Override
@@ -304,6 +333,11 @@ abstract class KvStoreContract {
 
         synchronized List<Event> events() {
             return List.copyOf(events);
+        }
+
+        /** The progress revisions reported, in order. */
+        synchronized List<Long> progress() {
+            return List.copyOf(progress);
         }
 
         synchronized String end() {
