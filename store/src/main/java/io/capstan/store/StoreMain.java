@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -84,20 +85,8 @@ public final class StoreMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> initial = parseInitialCluster();
-        if (!initialClusterState.equals("new") && !initialClusterState.equals("existing")) {
-            throw new CommandLine.ParameterException(
-                    new CommandLine(this),
-                    "--initial-cluster-state: must be new or existing, got " + initialClusterState);
-        }
-        StoreConfig config = StoreConfig.of(name, dataDir, listenClient, listenPeer, initial)
-                .withJoinExisting(initialClusterState.equals("existing"))
-                .withClusterToken(clusterToken)
-                .withOpsAddress(listenMetrics.isEmpty() ? null : listenMetrics)
-                .withQuotaBytes(quotaBytes)
-                .withSnapshotThreshold(snapshotCount)
-                .withElectionTimeout(Duration.ofMillis(electionTimeoutMs), Duration.ofMillis(2 * electionTimeoutMs));
-        if (!restoreFrom.toString().isEmpty()) {
+        StoreConfig config = config();
+        if (restoreFrom().isPresent()) {
             StoreServer.restore(config, restoreFrom);
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -111,6 +100,37 @@ public final class StoreMain implements Callable<Integer> {
                         "store-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The peer's configuration from these options; also used by processes that embed a peer
+     * ({@code capstan server}) and take these options as a mixin.
+     */
+    public StoreConfig config() {
+        Map<String, String> initial = parseInitialCluster();
+        if (!initialClusterState.equals("new") && !initialClusterState.equals("existing")) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--initial-cluster-state: must be new or existing, got " + initialClusterState);
+        }
+        StoreConfig config = StoreConfig.of(name, dataDir, listenClient, listenPeer, initial)
+                .withJoinExisting(initialClusterState.equals("existing"))
+                .withClusterToken(clusterToken)
+                .withOpsAddress(listenMetrics.isEmpty() ? null : listenMetrics)
+                .withQuotaBytes(quotaBytes)
+                .withSnapshotThreshold(snapshotCount)
+                .withElectionTimeout(Duration.ofMillis(electionTimeoutMs), Duration.ofMillis(2 * electionTimeoutMs));
+        return config;
+    }
+
+    /** The snapshot to restore from before starting, if one was given. */
+    public Optional<Path> restoreFrom() {
+        return restoreFrom.toString().isEmpty() ? Optional.empty() : Optional.of(restoreFrom);
+    }
+
+    /** The store client address (host:port). */
+    public String listenClient() {
+        return listenClient;
     }
 
     private Map<String, String> parseInitialCluster() {

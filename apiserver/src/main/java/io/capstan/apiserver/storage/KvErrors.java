@@ -22,6 +22,7 @@ final class KvErrors {
     private KvErrors() {}
 
     /** A future that completes as {@code future} does, with its failure translated. */
+    @SuppressWarnings("FutureReturnValueIgnored") // whenComplete's own future only mirrors this one
     static <T> CompletableFuture<T> translating(CompletableFuture<T> future) {
         CompletableFuture<T> translated = new CompletableFuture<>();
         future.whenComplete((value, failure) -> {

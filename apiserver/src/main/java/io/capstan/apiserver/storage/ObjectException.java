@@ -8,7 +8,7 @@ public abstract class ObjectException extends RuntimeException {
     private final String namespace;
     private final String name;
 
-    ObjectException(ObjectKind kind, String namespace, String name, String problem) {
+    protected ObjectException(ObjectKind kind, String namespace, String name, String problem) {
         super(String.format("%s %s%s", kind.kindName(), ObjectStorage.displayName(namespace, name), problem));
         this.kind = kind;
         this.namespace = namespace;

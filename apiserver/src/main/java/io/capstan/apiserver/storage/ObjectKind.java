@@ -83,7 +83,7 @@ public enum ObjectKind {
      * The store key: {@code /registry/<plural>/<namespace>/<name>}, or {@code
      * /registry/<plural>/<name>} for a cluster-scoped kind.
      */
-    String key(String namespace, String name) {
+    public String key(String namespace, String name) {
         checkNamespace(namespace);
         if (name.isEmpty() || name.indexOf('/') >= 0) {
             throw new IllegalArgumentException("metadata.name: must be non-empty without '/', got \"" + name + "\"");
@@ -92,7 +92,7 @@ public enum ObjectKind {
     }
 
     /** The key prefix of every object of this kind in {@code namespace}, or in all namespaces for "". */
-    String prefix(String namespace) {
+    public String prefix(String namespace) {
         if (!namespaced && !namespace.isEmpty()) {
             throw new IllegalArgumentException(
                     "metadata.namespace: " + kindName + " is cluster-scoped, got \"" + namespace + "\"");
@@ -125,12 +125,12 @@ public enum ObjectKind {
         return TypedObject.newBuilder().setField(field(), builder.build()).build();
     }
 
-    static ObjectMeta metadata(TypedObject object) {
+    public static ObjectMeta metadata(TypedObject object) {
         Message message = message(object);
         return (ObjectMeta) message.getField(metadataField(message));
     }
 
-    static TypedObject withMetadata(TypedObject object, ObjectMeta metadata) {
+    public static TypedObject withMetadata(TypedObject object, ObjectMeta metadata) {
         Message message = message(object);
         Message updated =
                 message.toBuilder().setField(metadataField(message), metadata).build();

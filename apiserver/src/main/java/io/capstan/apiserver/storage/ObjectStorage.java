@@ -66,6 +66,14 @@ public final class ObjectStorage {
 
     /** Creates {@code object}; the result carries the resourceVersion of the create. */
     public CompletableFuture<TypedObject> create(TypedObject object) {
+        return create(object, TxnGuard.NONE);
+    }
+
+    /**
+     * Creates {@code object} in one transaction with {@code guard}'s compares and ops; fails with
+     * {@link GuardFailedException} if the name was free but a guard compare did not hold.
+     */
+    public CompletableFuture<TypedObject> create(TypedObject object, TxnGuard guard) {
         ObjectKind kind = ObjectKind.of(object);
         ObjectMeta meta = ObjectKind.metadata(object);
         ByteString key = utf8(kind.key(meta.getNamespace(), meta.getName()));
@@ -75,10 +83,16 @@ public final class ObjectStorage {
                         .setTarget(Compare.CompareTarget.CREATE)
                         .setResult(Compare.CompareResult.EQUAL)
                         .setCreateRevision(0))
-                .addSuccess(put(key, kind, object))
+                .addAllCompare(guard.compares())
+                .addSuccess(put(key, kind, object, guard.lease()))
+                .addAllSuccess(guard.ops())
+                .addFailure(rangeOp(key))
                 .build();
         return kv.txn(txn).thenApply(response -> {
             if (!response.getSucceeded()) {
+                if (response.getResponses(0).getResponseRange().getKvsCount() == 0) {
+                    throw new GuardFailedException(kind, meta.getNamespace(), meta.getName());
+                }
                 throw new AlreadyExistsException(kind, meta.getNamespace(), meta.getName());
             }
             return ObjectKind.withResourceVersion(
@@ -100,13 +114,20 @@ public final class ObjectStorage {
      * for an unconditional update. The result carries the new resourceVersion.
      */
     public CompletableFuture<TypedObject> update(TypedObject object) {
+        return update(object, TxnGuard.NONE);
+    }
+
+    /** {@link #update(TypedObject)} in one transaction with {@code guard}; see {@link #create(TypedObject, TxnGuard)}. */
+    public CompletableFuture<TypedObject> update(TypedObject object, TxnGuard guard) {
         ObjectKind kind = ObjectKind.of(object);
         ObjectMeta meta = ObjectKind.metadata(object);
         ByteString key = utf8(kind.key(meta.getNamespace(), meta.getName()));
         String expected = meta.getResourceVersion();
         TxnRequest txn = TxnRequest.newBuilder()
                 .addCompare(modRevisionPrecondition(key, expected))
-                .addSuccess(put(key, kind, object))
+                .addAllCompare(guard.compares())
+                .addSuccess(put(key, kind, object, guard.lease()))
+                .addAllSuccess(guard.ops())
                 .addFailure(rangeOp(key))
                 .build();
         return kv.txn(txn).thenApply(response -> {
@@ -125,13 +146,21 @@ public final class ObjectStorage {
      */
     public CompletableFuture<TypedObject> delete(
             ObjectKind kind, String namespace, String name, Optional<String> resourceVersion) {
+        return delete(kind, namespace, name, resourceVersion, TxnGuard.NONE);
+    }
+
+    /** {@link #delete(ObjectKind, String, String, Optional)} in one transaction with {@code guard}'s ops. */
+    public CompletableFuture<TypedObject> delete(
+            ObjectKind kind, String namespace, String name, Optional<String> resourceVersion, TxnGuard guard) {
         ByteString key = utf8(kind.key(namespace, name));
         String expected = resourceVersion.orElse("");
         TxnRequest txn = TxnRequest.newBuilder()
                 .addCompare(modRevisionPrecondition(key, expected))
+                .addAllCompare(guard.compares())
                 .addSuccess(RequestOp.newBuilder()
                         .setRequestDeleteRange(
                                 DeleteRangeRequest.newBuilder().setKey(key).setPrevKv(true)))
+                .addAllSuccess(guard.ops())
                 .addFailure(rangeOp(key))
                 .build();
         return kv.txn(txn).thenApply(response -> {
@@ -239,11 +268,14 @@ public final class ObjectStorage {
         return ObjectKind.withResourceVersion(kind.parse(kv.getValue()), Long.toString(kv.getModRevision()));
     }
 
-    private static RequestOp put(ByteString key, ObjectKind kind, TypedObject object) {
+    private static RequestOp put(ByteString key, ObjectKind kind, TypedObject object, long lease) {
         // The revision is the store's to keep; a stored copy of it would only go stale.
         TypedObject stored = ObjectKind.withResourceVersion(object, "");
         return RequestOp.newBuilder()
-                .setRequestPut(PutRequest.newBuilder().setKey(key).setValue(kind.toBytes(stored)))
+                .setRequestPut(PutRequest.newBuilder()
+                        .setKey(key)
+                        .setValue(kind.toBytes(stored))
+                        .setLease(lease))
                 .build();
     }
 
@@ -271,6 +303,10 @@ public final class ObjectStorage {
         List<KeyValue> current = response.getResponses(0).getResponseRange().getKvsList();
         if (current.isEmpty()) {
             return new NotFoundException(kind, namespace, name);
+        }
+        long currentRevision = current.get(0).getModRevision();
+        if (expected.isEmpty() || Long.toString(currentRevision).equals(expected)) {
+            return new GuardFailedException(kind, namespace, name);
         }
         return new ConflictException(
                 kind, namespace, name, expected, Long.toString(current.get(0).getModRevision()));

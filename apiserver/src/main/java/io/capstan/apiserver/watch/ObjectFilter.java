@@ -3,6 +3,8 @@ package io.capstan.apiserver.watch;
 import io.capstan.api.selector.FieldSelector;
 import io.capstan.api.selector.LabelSelector;
 import io.capstan.apiserver.storage.ObjectKind;
+import io.capstan.proto.api.v1.ObjectMeta;
+import io.capstan.proto.api.v1.TypedObject;
 
 /**
  * Which objects of one kind a list or watch wants: those in {@code namespace} ("" for all) that
@@ -44,6 +46,15 @@ public record ObjectFilter(ObjectKind kind, String namespace, LabelSelector labe
                 namespace,
                 LabelSelector.parse(labelSelector),
                 FieldSelector.parse(KindCodec.objectCase(kind), fieldSelector));
+    }
+
+    /** Whether {@code object} is in this filter's namespace (any, if empty) and matches both selectors. */
+    public boolean matches(TypedObject object) {
+        ObjectMeta meta = ObjectKind.metadata(object);
+        if (!namespace.isEmpty() && !namespace.equals(meta.getNamespace())) {
+            return false;
+        }
+        return labels.matches(meta.getLabelsMap()) && fields.matches(object);
     }
 
     boolean matches(CachedObject object) {

@@ -1,0 +1,2 @@
+/** Who may call the API: bearer tokens whose hashes the store holds. */
+package io.capstan.apiserver.auth;

@@ -1,0 +1,251 @@
+package io.capstan.apiserver.server;
+
+import com.google.common.base.Splitter;
+import io.capstan.apiserver.auth.TokenAuthenticator;
+import io.capstan.apiserver.service.ApiConfig;
+import io.capstan.apiserver.service.ObjectApiServer;
+import io.capstan.apiserver.storage.EmbeddedKvStore;
+import io.capstan.apiserver.storage.KvStore;
+import io.capstan.apiserver.storage.RemoteKvStore;
+import io.capstan.store.StoreConfig;
+import io.capstan.store.StoreMain;
+import io.capstan.store.StoreServer;
+import io.capstan.store.ops.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code capstan server}: one control-plane node, a store peer and the object API in one JVM. The
+ * API reaches the store through the etcd-shaped {@link KvStore}: the peer in this JVM by default,
+ * or any etcd v3 endpoints with {@code --etcd-endpoints} (then no peer runs here).
+ */
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = "Runs a control-plane node: a store peer and the object API server.")
+public final class ServerMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
+
+    @Mixin
+    StoreMain store = new StoreMain();
+
+    @Option(
+            names = "--listen-api",
+            defaultValue = "127.0.0.1:6443",
+            description = "host:port of the object API (default: ${DEFAULT-VALUE}).")
+    String listenApi = "";
+
+    @Option(
+            names = "--etcd-endpoints",
+            description = "Comma-separated host:port of etcd v3 endpoints to use instead of a store peer in this JVM.")
+    String etcdEndpoints = "";
+
+    @Option(
+            names = "--service-cidr",
+            defaultValue = "127.77.0.0/16",
+            description = "Where ClusterIPs come from (default: ${DEFAULT-VALUE}).")
+    String serviceCidr = "";
+
+    @Option(
+            names = "--node-port-range",
+            defaultValue = "30000-32767",
+            description = "Where NodePorts come from (default: ${DEFAULT-VALUE}).")
+    String nodePortRange = "";
+
+    @Option(
+            names = "--compaction-interval",
+            defaultValue = "5m",
+            description =
+                    "How often the store's history is compacted, keeping that much (default: ${DEFAULT-VALUE}; 0 for never).")
+    String compactionInterval = "";
+
+    @Option(
+            names = "--event-ttl",
+            defaultValue = "1h",
+            description = "How long an Event lives after its last write (default: ${DEFAULT-VALUE}).")
+    String eventTtl = "";
+
+    @Option(
+            names = "--token",
+            description = "An admin token to accept (at least 16 characters). Without it, the first server "
+                    + "of a new cluster mints one and writes it to --client-config.")
+    String token = "";
+
+    @Option(
+            names = "--client-config",
+            description = "Where the server that mints the admin token writes the client config "
+                    + "(default: $CAPSTAN_CONFIG, else ~/.capstan/config).")
+    String clientConfig = "";
+
+    @Option(
+            names = "--api-endpoints",
+            description = "Comma-separated host:port of every API server, for the client config (default: this one).")
+    String apiEndpoints = "";
+
+    @Override
+    public Integer call() throws Exception {
+        ApiConfig config = ApiConfig.defaults()
+                .withServiceCidr(serviceCidr)
+                .withNodePorts(nodePortRange)
+                .withCompactionInterval(parseDuration("--compaction-interval", compactionInterval))
+                .withEventTtl(parseDuration("--event-ttl", eventTtl))
+                .withReservedPorts(reservedPorts());
+        Duration timeout = config.requestTimeout();
+
+        StoreServer peer = null;
+        PrometheusMeterRegistry registry;
+        KvStore kv;
+        OpsServer ops = null;
+        if (etcdEndpoints.isBlank()) {
+            StoreConfig storeConfig = store.config();
+            if (store.restoreFrom().isPresent()) {
+                StoreServer.restore(storeConfig, store.restoreFrom().get());
+            }
+            peer = new StoreServer(storeConfig).start();
+            registry = peer.registry();
+            kv = new EmbeddedKvStore(peer.store(), peer.clientAddress(), timeout);
+        } else {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            kv = new RemoteKvStore(
+                    Splitter.on(',').trimResults().omitEmptyStrings().splitToList(etcdEndpoints), timeout);
+            String metrics = store.config().opsAddress();
+            if (metrics != null) {
+                ops = new OpsServer(parseAddress(metrics), registry, () -> null, () -> null);
+            }
+        }
+
+        Optional<String> minted = TokenAuthenticator.bootstrap(
+                kv, token.isBlank() ? Optional.empty() : Optional.of(token), Duration.ofSeconds(60));
+        ObjectApiServer api = new ObjectApiServer(kv, config, registry, listenApi).start();
+        log.info("object API serving on {}", listenApi);
+        if (minted.isPresent() && token.isBlank()) {
+            Path path = writeClientConfig(minted.get());
+            log.info("minted the cluster's admin token; client config written to {}", path);
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        StoreServer peerToClose = peer;
+        OpsServer opsToClose = ops;
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            api.close();
+                            if (opsToClose != null) {
+                                opsToClose.close();
+                            }
+                            if (peerToClose != null) {
+                                peerToClose.close();
+                            }
+                            stopped.countDown();
+                        },
+                        "server-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** The control plane's own ports are never handed out as NodePorts. */
+    private java.util.Set<Integer> reservedPorts() {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (String address : List.of(listenApi, store.listenClient())) {
+            int colon = address.lastIndexOf(':');
+            if (colon > 0) {
+                ports.add(Integer.parseInt(address.substring(colon + 1)));
+            }
+        }
+        return ports;
+    }
+
+    private Path writeClientConfig(String adminToken) throws IOException {
+        Path path = clientConfigPath();
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        List<String> endpoints = new ArrayList<>();
+        for (String endpoint : Splitter.on(',')
+                .trimResults()
+                .omitEmptyStrings()
+                .split(apiEndpoints.isBlank() ? listenApi : apiEndpoints)) {
+            endpoints.add(endpoint);
+        }
+        StringBuilder yaml =
+                new StringBuilder("# Written by the capstan server that minted this cluster's admin token.\n");
+        yaml.append("endpoints:\n");
+        for (String endpoint : endpoints) {
+            yaml.append("  - ").append(endpoint).append('\n');
+        }
+        yaml.append("token: ").append(adminToken).append('\n');
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.writeString(tmp, yaml);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default permissions
+        }
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return path;
+    }
+
+    private Path clientConfigPath() {
+        if (!clientConfig.isBlank()) {
+            return Path.of(clientConfig);
+        }
+        String env = System.getenv("CAPSTAN_CONFIG");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".capstan", "config");
+    }
+
+    /** "90s", "5m", "1h", "250ms", or a bare number of seconds. */
+    static Duration parseDuration(String option, String text) {
+        String t = text.trim();
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            char unit = t.charAt(t.length() - 1);
+            if (Character.isDigit(unit)) {
+                return Duration.ofSeconds(Long.parseLong(t));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            Duration parsed = switch (unit) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> null;
+            };
+            if (parsed != null) {
+                return parsed;
+            }
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                option + ": expected a duration such as 30s, 5m or 1h, got \"" + text + "\"");
+    }
+
+    private static InetSocketAddress parseAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServerMain()).execute(args));
+    }
+}
