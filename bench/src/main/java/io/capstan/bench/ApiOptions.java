@@ -2,6 +2,7 @@ package io.capstan.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +75,11 @@ final class ApiOptions {
 
     /** The resolved endpoints for a summary; never the token. */
     String endpointsForSummary() {
-        return resolve(System.getenv()).endpoints().toString().replace(" ", "");
+        List<String> list = new ArrayList<>();
+        for (Endpoint endpoint : resolve(System.getenv()).endpoints()) {
+            list.add(endpoint.toString());
+        }
+        return String.join(",", list);
     }
 
     long rpcTimeoutMillis() {

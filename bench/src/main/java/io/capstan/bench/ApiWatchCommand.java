@@ -4,17 +4,16 @@ import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.CreateRequest;
 import io.capstan.proto.api.v1.TypedObject;
 import io.capstan.proto.api.v1.UpdateRequest;
+import io.capstan.proto.api.v1.UpdateResponse;
 import io.capstan.proto.api.v1.WatchRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -94,14 +93,8 @@ final class ApiWatchCommand implements Callable<Integer> {
         for (int i = 0; i < objects; i++) {
             targets.add(ApiObjects.configMap(ns, ApiObjects.name("watched-", i)));
         }
-        Deliveries deliveries = new Deliveries(watchers);
-        ResumingWatcher.Shared shared = new ResumingWatcher.Shared(
-                deliveries,
-                new CountDownLatch(watchers),
-                new ErrorCounts(),
-                new LongAdder(),
-                new LongAdder(),
-                new AtomicBoolean());
+        ResumingWatcher.Shared shared = new ResumingWatcher.Shared(watchers);
+        Deliveries deliveries = shared.deliveries();
         List<ResumingWatcher> opened = new ArrayList<>();
         try (ApiCluster c = api.connect()) {
             c.ensureNamespace(ns, api.rpcTimeoutMillis());
@@ -136,7 +129,7 @@ final class ApiWatchCommand implements Callable<Integer> {
                                                                         targets.get((int) (seq % objects)),
                                                                         System.nanoTime())))
                                                         .build(),
-                                                InFlightLoad.observer(done)),
+                                                acknowledged(done, shared.acks())),
                                 writeLatencies,
                                 writeErrors);
                 long expectedPerWatcher = outcome.succeeded();
@@ -170,6 +163,8 @@ final class ApiWatchCommand implements Callable<Integer> {
                         .put("drainSeconds", drainSeconds);
                 deliveries.latency().addTo(summary, "");
                 writeLatencies.addTo(summary, "write");
+                shared.afterAck().addTo(summary, "afterAck");
+                summary.put("eventsBeforeAck", shared.beforeAck().sum());
                 summary.put("loadavg", loadBefore);
                 summary.print(System.out);
             } finally {
@@ -180,6 +175,32 @@ final class ApiWatchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Like {@link InFlightLoad#observer}, and records when the write of each resourceVersion was acknowledged. */
+    private static StreamObserver<UpdateResponse> acknowledged(InFlightLoad.Completion done, WriteAcks acks) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(UpdateResponse response) {
+                long now = System.nanoTime();
+                String rv = response.getObject().getConfigMap().getMetadata().getResourceVersion();
+                try {
+                    acks.acked(Long.parseLong(rv), now);
+                } catch (NumberFormatException e) {
+                    // not a number: the event cannot be matched to this write, and counts as before its ack
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.failed(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.succeeded();
+            }
+        };
     }
 
     private void createObjects(ApiCluster c, List<ConfigMap> targets) {

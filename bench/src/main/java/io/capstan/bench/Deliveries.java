@@ -41,12 +41,12 @@ final class Deliveries {
     /**
      * A change event for {@code watcher} at {@code resourceVersion}; {@code latencyNanos} is receive
      * time minus the write's stamp, or negative when the object carried no stamp (it is then counted
-     * but has no latency).
+     * but has no latency). Returns false for a repeat or an event out of order, which is not counted.
      */
-    void delivered(int watcher, long resourceVersion, long latencyNanos) {
+    boolean delivered(int watcher, long resourceVersion, long latencyNanos) {
         if (resourceVersion <= lastResourceVersion.get(watcher)) {
             outOfOrder.increment();
-            return;
+            return false;
         }
         lastResourceVersion.set(watcher, resourceVersion);
         delivered.incrementAndGet(watcher);
@@ -54,6 +54,7 @@ final class Deliveries {
         if (latencyNanos >= 0) {
             latency.recordNanos(latencyNanos);
         }
+        return true;
     }
 
     /** A bookmark or the end of the initial events: everything up to {@code resourceVersion} was sent. */

@@ -31,14 +31,34 @@ final class ResumingWatcher {
         void open(WatchRequest request, ClientResponseObserver<WatchRequest, WatchEvent> observer);
     }
 
-    /** What every watcher of one run shares. */
+    /**
+     * What every watcher of one run shares. {@code afterAck} takes, for each counted event whose
+     * write was acknowledged before the event arrived, the time from that acknowledgement to the
+     * event; {@code beforeAck} counts the events that arrived first.
+     */
     record Shared(
             Deliveries deliveries,
+            WriteAcks acks,
+            LatencyHistogram afterAck,
+            LongAdder beforeAck,
             CountDownLatch synced,
             ErrorCounts errors,
             LongAdder resumes,
             LongAdder gaveUp,
-            AtomicBoolean closing) {}
+            AtomicBoolean closing) {
+        Shared(int watchers) {
+            this(
+                    new Deliveries(watchers),
+                    new WriteAcks(1_000_000),
+                    new LatencyHistogram(),
+                    new LongAdder(),
+                    new CountDownLatch(watchers),
+                    new ErrorCounts(),
+                    new LongAdder(),
+                    new LongAdder(),
+                    new AtomicBoolean());
+        }
+    }
 
     private final int index;
     private final WatchRequest base;
@@ -112,8 +132,16 @@ final class ResumingWatcher {
         switch (event.getType()) {
             case TYPE_MODIFIED -> {
                 TypedObject object = event.getObject();
+                long rv = resourceVersion(object);
                 long stamp = ApiObjects.stampOf(object.getConfigMap());
-                shared.deliveries().delivered(index, resourceVersion(object), stamp > 0 ? receivedNanos - stamp : -1);
+                if (shared.deliveries().delivered(index, rv, stamp > 0 ? receivedNanos - stamp : -1)) {
+                    Long acked = shared.acks().ackedAt(rv);
+                    if (acked == null) {
+                        shared.beforeAck().increment();
+                    } else {
+                        shared.afterAck().recordNanos(receivedNanos - acked);
+                    }
+                }
             }
             case TYPE_BOOKMARK -> {
                 shared.deliveries().seen(index, resourceVersion(event.getObject()));

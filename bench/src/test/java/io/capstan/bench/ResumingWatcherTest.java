@@ -13,9 +13,6 @@ import io.grpc.Status;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 class ResumingWatcherTest {
@@ -26,13 +23,7 @@ class ResumingWatcherTest {
     private final List<WatchRequest> requests = new ArrayList<>();
 
     private final List<ClientResponseObserver<WatchRequest, WatchEvent>> streams = new ArrayList<>();
-    private final ResumingWatcher.Shared shared = new ResumingWatcher.Shared(
-            new Deliveries(1),
-            new CountDownLatch(1),
-            new ErrorCounts(),
-            new LongAdder(),
-            new LongAdder(),
-            new AtomicBoolean());
+    private final ResumingWatcher.Shared shared = new ResumingWatcher.Shared(1);
     private final ResumingWatcher watcher = new ResumingWatcher(
             0,
             BASE,
@@ -68,6 +59,21 @@ class ResumingWatcherTest {
 
         assertThat(shared.deliveries().delivered(0)).isEqualTo(1);
         assertThat(shared.deliveries().latency().maxMillis()).isCloseTo(3.0, within(0.01));
+    }
+
+    @Test
+    void splitsOffTheTimeAfterTheWriteWasAcknowledged() {
+        watcher.start();
+        streams.get(0).onNext(bookmark(9, true));
+        shared.acks().acked(10, 3_000_000);
+
+        watcher.onEvent(event(WatchEvent.Type.TYPE_MODIFIED, 10, 1_000_000), 4_000_000);
+        watcher.onEvent(event(WatchEvent.Type.TYPE_MODIFIED, 11, 1_000_000), 4_000_000);
+        watcher.onEvent(event(WatchEvent.Type.TYPE_MODIFIED, 11, 1_000_000), 4_000_000); // repeat
+
+        assertThat(shared.afterAck().count()).isEqualTo(1);
+        assertThat(shared.afterAck().maxMillis()).isCloseTo(1.0, within(0.01));
+        assertThat(shared.beforeAck().sum()).isEqualTo(1);
     }
 
     @Test
