@@ -3,6 +3,7 @@
 # (deploy/local/control-plane.sh), a fresh one per round, and prints a table of the medians.
 #
 #   bench/api-bench.sh [--rounds N] [--duration 10s] [--pods 10000] [--lists 20] [--watchers 1000]
+#   bench/api-bench.sh --report DIR     only the table, from the rounds already in DIR
 #
 # Per round: 'up' with a CAPSTAN_DIR of its own (under $OUT), then
 #   create: ConfigMaps at 1, 16 and 64 in flight (one run each, so each has its own metric deltas),
@@ -13,6 +14,8 @@
 # with every node's /metrics scraped before and after each scenario; then 'down' and the data removed.
 # Results go to $BENCH_OUT (default /tmp/capstan-api-bench.<time>): per round and scenario the tool's
 # output and JSON lines, metric deltas (metrics-<scenario>.txt), the nodes' logs; table.md at the end.
+# BENCH_UP_ATTEMPTS (default 3): how often a round may start the control plane afresh when a node
+# exits during bootstrap (its first store request timed out: a slow first election on a busy machine).
 # Build the jars first (mvn -B -o -q package -DskipTests -pl bench, and apiserver if its
 # target/capstan-server.jar is missing); this script builds nothing.
 set -euo pipefail
@@ -26,14 +29,17 @@ DURATION=10s
 PODS=10000
 LISTS=20
 WATCHERS=1000
+UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
+REPORT=
 while (($#)); do
   case "$1" in
+    --report) REPORT=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --pods) PODS=$2; shift 2 ;;
     --lists) LISTS=$2; shift 2 ;;
     --watchers) WATCHERS=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--duration 10s] [--pods N] [--lists N] [--watchers N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--duration 10s] [--pods N] [--lists N] [--watchers N] | --report DIR" >&2; exit 2 ;;
   esac
 done
 [[ -f "$JAR" ]] || { echo "api-bench: $JAR missing; mvn -B -o -q package -DskipTests -pl bench" >&2; exit 1; }
@@ -41,7 +47,7 @@ done
 for tool in jq bc curl /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "api-bench: $tool is required" >&2; exit 1; }
 done
-OUT=${BENCH_OUT:-/tmp/capstan-api-bench.$(date +%Y%m%d-%H%M%S)}
+OUT=${REPORT:-${BENCH_OUT:-/tmp/capstan-api-bench.$(date +%Y%m%d-%H%M%S)}}
 mkdir -p "$OUT"
 METRICS_PORTS=(2381 22381 32381)
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}
@@ -124,23 +130,26 @@ bench() {
   ((rc == 0)) || echo "  $name exited $rc; see $dir/$name.out and $dir/stderr.log" >&2
 }
 
-{
+[[ -n "$REPORT" ]] || {
   echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
   echo "loadavg at start: $(cat /proc/loadavg)"
   java -version 2>&1 | head -1
   echo "control-plane JVM options: ${CAPSTAN_JAVA_OPTS:-(control-plane.sh default)}"
   echo "bench JVM options: $BENCH_JAVA_OPTS"
   echo "args: rounds=$ROUNDS duration=$DURATION pods=$PODS lists=$LISTS watchers=$WATCHERS"
-} >"$OUT/machine.txt"
+} >>"$OUT/machine.txt"
 
+if [[ -n "$REPORT" ]]; then
+  ROUNDS=$(find "$OUT" -maxdepth 1 -name 'round-[0-9]*' -type d | wc -l)
+else
 for round in $(seq 1 "$ROUNDS"); do
   dir=$OUT/round-$round
   mkdir -p "$dir"
   export CAPSTAN_DIR=$dir/control-plane
   echo "round $round: $dir" >&2
   # A node whose first store request times out (a slow first election on a busy machine) exits
-  # during bootstrap; start the whole control plane afresh once before giving up.
-  for attempt in 1 2; do
+  # during bootstrap; start the whole control plane afresh up to $UP_ATTEMPTS times in all.
+  for attempt in $(seq 1 "$UP_ATTEMPTS"); do
     ports_free
     if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
       break
@@ -150,7 +159,7 @@ for round in $(seq 1 "$ROUNDS"); do
     mkdir -p "$dir/failed-up-$attempt"
     for n in 1 2 3; do cp "$CAPSTAN_DIR/server-$n/server.log" "$dir/failed-up-$attempt/server-$n.log" 2>/dev/null || true; done
     rm -rf "$CAPSTAN_DIR"
-    ((attempt < 2)) || exit 1
+    ((attempt < UP_ATTEMPTS)) || exit 1
   done
   trap '"$CP" down >&2 || true' EXIT
   for n in 1 16 64; do
@@ -163,9 +172,10 @@ for round in $(seq 1 "$ROUNDS"); do
   for n in 1 2 3; do cp "$CAPSTAN_DIR/server-$n/server.log" "$dir/server-$n.log" 2>/dev/null || true; done
   rm -rf "$CAPSTAN_DIR"
 done
+fi
 
 # ---- the table of medians -------------------------------------------------------------------
-all() { cat "$OUT"/round-*/"$1".json 2>/dev/null; }
+all() { cat "$OUT"/round-[0-9]*/"$1".json 2>/dev/null; }
 median() { # median FILTER over the JSON lines on stdin
   jq -s "[.[] | $1] | map(select(. != null)) | sort | if length == 0 then null else .[(length - 1) / 2 | floor] end"
 }
