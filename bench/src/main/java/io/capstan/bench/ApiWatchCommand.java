@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
  * each update stamping {@code System.nanoTime()} of this JVM into the object's data. Every MODIFIED
  * event a watcher receives yields one delivery latency: receive time minus the stamp, i.e. the
  * update call (read, validate, store write committed on a majority) plus the store watch, the API
- * server's watch cache and the stream. Expected events = acknowledged updates x watchers.
+ * server's watch cache and the stream. Expected events = acknowledged updates x watchers; a watcher
+ * is complete when it received at least that many, in resourceVersion order with no repeats. An
+ * update that failed (its deadline passed) may still have been committed, so its events arrive too
+ * and eventsDelivered can exceed eventsExpected by up to failed updates x watchers.
  */
 @Command(
         name = "watch",
@@ -136,7 +139,9 @@ final class ApiWatchCommand implements Callable<Integer> {
                 long expected = expectedPerWatcher * watchers;
                 long drainStart = System.nanoTime();
                 long drainUntil = drainStart + drainTimeout.toNanos();
-                while (deliveries.total() < expected && System.nanoTime() - drainUntil < 0) {
+                // Wait per watcher, not for the total: a write that failed (e.g. its deadline passed)
+                // may still have been committed, and its events must not stand in for missing ones.
+                while (deliveries.complete(expectedPerWatcher) < watchers && System.nanoTime() - drainUntil < 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 }
                 double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
