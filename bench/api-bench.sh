@@ -134,6 +134,8 @@ bench() {
   echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
   echo "loadavg at start: $(cat /proc/loadavg)"
   java -version 2>&1 | head -1
+  echo "server jar: $SERVER_JAR, $(stat -c %y "$SERVER_JAR"), sha256 $(sha256sum "$SERVER_JAR" | cut -c1-16)"
+  echo "bench jar: $JAR, $(stat -c %y "$JAR")"
   echo "control-plane JVM options: ${CAPSTAN_JAVA_OPTS:-(control-plane.sh default)}"
   echo "bench JVM options: $BENCH_JAVA_OPTS"
   echo "args: rounds=$ROUNDS duration=$DURATION pods=$PODS lists=$LISTS watchers=$WATCHERS"
