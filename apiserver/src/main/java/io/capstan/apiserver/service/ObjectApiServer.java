@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -99,8 +98,13 @@ public final class ObjectApiServer implements AutoCloseable {
         return c == null ? 0 : c.compactedRevision();
     }
 
-    public Optional<MeterRegistry> registry() {
-        return Optional.of(registry);
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Watch streams open on this server, over all kinds. */
+    public int watcherCount() {
+        return (int) sum(caches, WatchCache::watcherCount);
     }
 
     @Override

@@ -12,7 +12,8 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +85,10 @@ public final class ControlPlane implements AutoCloseable {
         }
         TokenAuthenticator.bootstrap(kv, Optional.of(TOKEN), Duration.ofSeconds(30));
         ObjectApiServer server = new ObjectApiServer(
-                        kv, tune.apply(ApiConfig.defaults()), new SimpleMeterRegistry(), "127.0.0.1:0")
+                        kv,
+                        tune.apply(ApiConfig.defaults()),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        "127.0.0.1:0")
                 .start();
         servers.set(index, server);
         channels.set(
