@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EvictionsTest {
-    private static final Duration DEFAULT = Duration.ofSeconds(300);
+    private static final Duration DEFAULT = Duration.ofMinutes(5);
     private static final Instant NOW = T0.plusSeconds(10);
     private static final Taint UNREACHABLE = taint(NodeTaints.UNREACHABLE, TaintEffect.TAINT_EFFECT_NO_EXECUTE, T0);
     private static final Taint NOT_READY = taint(NodeTaints.NOT_READY, TaintEffect.TAINT_EFFECT_NO_EXECUTE, T0);

@@ -15,6 +15,7 @@ import io.capstan.proto.api.v1.TaintEffect;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The taint manager's timing on one node, stepping a clock through a node's loss. */
@@ -62,7 +63,7 @@ class PodActionsTest {
         PodActions actions =
                 PodActions.plan(ConditionStatus.CONDITION_STATUS_TRUE, List.of(), List.of(patient), CONFIG, T0);
 
-        assertThat(actions).isEqualTo(new PodActions(List.of(), List.of(), List.of(), java.util.Optional.empty()));
+        assertThat(actions).isEqualTo(new PodActions(List.of(), List.of(), List.of(), Optional.empty()));
     }
 
     @Test
