@@ -107,4 +107,13 @@ final class Evictions {
         Instant graceEnds = Times.instant(pod.getMetadata().getDeletionTimestamp());
         return Times.later(graceEnds, lostSince).plus(timeout);
     }
+
+    /**
+     * When a pod bound to a node that does not exist is removed (delete with grace 0), as
+     * Kubernetes' pod garbage collector does with orphaned pods: {@code quarantine} after the pod's
+     * creation, which gives a node named in advance time to register.
+     */
+    static Instant orphanRemovalTime(Pod pod, Duration quarantine) {
+        return Times.instant(pod.getMetadata().getCreationTimestamp()).plus(quarantine);
+    }
 }

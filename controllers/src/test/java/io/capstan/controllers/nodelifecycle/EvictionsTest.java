@@ -123,4 +123,14 @@ class EvictionsTest {
         assertThat(Evictions.forcedRemovalTime(pod, T0.plusSeconds(100), Duration.ofSeconds(60)))
                 .isEqualTo(T0.plusSeconds(160));
     }
+
+    @Test
+    void podOfAMissingNodeIsRemovedAQuarantineAfterItsCreation() {
+        Pod pod = pod("p");
+        pod = pod.toBuilder()
+                .setMetadata(pod.getMetadata().toBuilder().setCreationTimestamp(Fixtures.ts(T0)))
+                .build();
+
+        assertThat(Evictions.orphanRemovalTime(pod, Duration.ofSeconds(40))).isEqualTo(T0.plusSeconds(40));
+    }
 }
