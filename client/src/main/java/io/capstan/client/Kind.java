@@ -80,6 +80,24 @@ public final class Kind<T extends Message> {
         return kind.metadata(kind.unwrap(object));
     }
 
+    /**
+     * The metadata of a Pod, a Deployment, ... of any kind.
+     *
+     * @throws IllegalArgumentException if {@code object} is not of an object kind
+     */
+    public static ObjectMeta metadataOf(Message object) {
+        for (Kind<?> kind : ALL) {
+            if (kind.type.isInstance(object)) {
+                return metadataOfType(kind, object);
+            }
+        }
+        throw new IllegalArgumentException(object.getDescriptorForType().getFullName() + " is not an object kind");
+    }
+
+    private static <T extends Message> ObjectMeta metadataOfType(Kind<T> kind, Message object) {
+        return kind.metadata(kind.type.cast(object));
+    }
+
     /** As manifests and requests spell it: "Pod", "ReplicaSet". */
     public String name() {
         return manifestKind.kind();

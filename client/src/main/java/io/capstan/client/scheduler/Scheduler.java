@@ -16,7 +16,10 @@ public interface Scheduler {
     /** The current time by this scheduler's clock; never goes backwards. */
     Instant now();
 
-    /** Runs {@code task} once {@code delay} has passed (at once for zero or negative delays). */
+    /**
+     * Runs {@code task} once {@code delay} has passed (at once for zero or negative delays): never
+     * before {@link #now()} has reached the time of this call plus {@code delay}.
+     */
     Cancellable schedule(Duration delay, Runnable task);
 
     /** Runs {@code task} as soon as the tasks due before it have run. */
