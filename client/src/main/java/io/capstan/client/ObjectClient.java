@@ -366,7 +366,7 @@ public final class ObjectClient implements AutoCloseable {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UnavailableException(Status.Code.CANCELLED, "interrupted while waiting to retry", true);
+            throw new ApiException(Status.Code.CANCELLED, "interrupted while waiting to retry", true);
         }
     }
 

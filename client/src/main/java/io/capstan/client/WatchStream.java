@@ -66,12 +66,16 @@ final class WatchStream implements ClientResponseObserver<WatchRequest, io.capst
     @Override
     public void onError(Throwable t) {
         Status status = Status.fromThrowable(t);
-        end(ApiErrors.from(
-                status.getCode(),
-                status.getDescription() != null
-                        ? status.getDescription()
-                        : status.getCode().name(),
-                false));
+        String description = status.getDescription() != null
+                ? status.getDescription()
+                : status.getCode().name();
+        if (status.getCode() == Status.Code.CANCELLED) {
+            // not cancelled by us (close() silences the stream first): the server reset it, as it does
+            // when it shuts down, so this is a broken stream like UNAVAILABLE
+            end(new UnavailableException(Status.Code.CANCELLED, "stream reset by the server: " + description, false));
+            return;
+        }
+        end(ApiErrors.from(status.getCode(), description, false));
     }
 
     @Override
@@ -83,7 +87,7 @@ final class WatchStream implements ClientResponseObserver<WatchRequest, io.capst
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (cause != null && cause.code() == Status.Code.UNAVAILABLE) {
+        if (cause != null && (cause.code() == Status.Code.UNAVAILABLE || cause.code() == Status.Code.CANCELLED)) {
             channels.failed(endpoint);
         }
         listener.onClose(cause);
