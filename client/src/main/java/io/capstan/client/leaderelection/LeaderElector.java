@@ -33,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * several candidates racing for an expired lease exactly one succeeds; the others get a Conflict.
  *
  * <p><b>The loop.</b> A candidate tries every retryPeriod (jittered up to 2.2 times). Once it
- * succeeds it calls {@link LeaderCallbacks#onStartedLeading()} and renews every retryPeriod. If no
- * renewal succeeds within renewDeadline of the last successful one, or it observes another holder,
- * it calls {@link LeaderCallbacks#onStoppedLeading()} at once and campaigns again. Each try is
- * bounded by what is left of the renew deadline, so a hung API cannot delay the step-down.
+ * succeeds it calls {@link LeaderCallbacks#onStartedLeading()} and renews every retryPeriod. As in
+ * client-go, each renewal round starts retryPeriod after the last success and retries every
+ * retryPeriod; if none succeeds within renewDeadline of the round's start, or it observes another
+ * holder, it calls {@link LeaderCallbacks#onStoppedLeading()} at once and campaigns again. Each
+ * try is bounded by what is left of the round, so a hung API cannot delay the step-down. Others
+ * wait leaseDuration from when they saw the last renewal, so leaseDuration must exceed
+ * renewDeadline with room for a renewal's own time (the defaults leave 5 s).
  *
  * <p><b>Threads.</b> Everything runs on the {@link Scheduler}, callbacks included. {@link
  * #isLeader()} and {@link #leader()} may be read from any thread.
@@ -53,7 +56,9 @@ public final class LeaderElector implements AutoCloseable {
     // read and written on the scheduler only, except where volatile
     private @Nullable Lease observed;
     private Instant observedTime = Instant.MIN;
+    /** When the last successful acquire or renewal returned. */
     private Instant lastRenew = Instant.MIN;
+
     private volatile boolean leading;
     private volatile String observedHolder = "";
     private volatile boolean started;
@@ -106,10 +111,16 @@ public final class LeaderElector implements AutoCloseable {
     /**
      * Stops campaigning and renewing. If leading, releases the lease when configured to, then calls
      * {@link LeaderCallbacks#onStoppedLeading()}. Waits for that, at most the renew deadline.
+     * Idempotent.
      */
     @Override
     public void close() {
-        stopped = true;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
         Scheduler.Cancellable pending = next;
         if (pending != null) {
             pending.cancel();
@@ -150,7 +161,7 @@ public final class LeaderElector implements AutoCloseable {
         if (!leading) {
             if (tryAcquireOrRenew(start, config.renewDeadline())) {
                 leading = true;
-                lastRenew = start;
+                lastRenew = scheduler.now();
                 log.info("Became leader of lease {}/{} as {}", config.namespace(), config.name(), config.identity());
                 callbacks.onStartedLeading();
                 scheduleTick(config.retryPeriod());
@@ -159,10 +170,11 @@ public final class LeaderElector implements AutoCloseable {
             }
             return;
         }
-        Instant renewBy = lastRenew.plus(config.renewDeadline());
+        // as client-go: a renewal round starts retryPeriod after the last success and has renewDeadline
+        Instant renewBy = lastRenew.plus(config.retryPeriod()).plus(config.renewDeadline());
         Duration left = Duration.between(start, renewBy);
         if (!left.isNegative() && !left.isZero() && tryAcquireOrRenew(start, left)) {
-            lastRenew = start;
+            lastRenew = scheduler.now();
         } else if (!observedHolder.equals(config.identity())) {
             stepDown("observed " + observedHolder + " holding the lease");
         } else if (!scheduler.now().isBefore(renewBy)) {
