@@ -3,9 +3,11 @@ package io.capstan.client;
 import static io.capstan.client.TestObjects.configMap;
 import static io.capstan.client.TestObjects.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capstan.apiserver.service.ControlPlane;
 import io.capstan.proto.api.v1.ConfigMap;
+import io.capstan.proto.api.v1.ObjectMeta;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -80,19 +82,15 @@ class ObjectClientFailoverIT {
         }
         try (ObjectClient client =
                 ObjectClient.connect(ClientConfig.of(List.of("127.0.0.1:" + closedPort), ControlPlane.TOKEN))) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                            () -> client.pods().get("ns", "p"))
+            assertThatThrownBy(() -> client.pods().get("ns", "p"))
                     .isInstanceOfSatisfying(
                             UnavailableException.class,
                             e -> assertThat(e.afterRetry()).isTrue());
             // a create with generateName is never retried: a second attempt could create a second object
-            io.capstan.proto.api.v1.ConfigMap generated = ConfigMap.newBuilder()
-                    .setMetadata(io.capstan.proto.api.v1.ObjectMeta.newBuilder()
-                            .setNamespace("ns")
-                            .setGenerateName("cm-"))
+            ConfigMap generated = ConfigMap.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setNamespace("ns").setGenerateName("cm-"))
                     .build();
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                            () -> client.configMaps().create(generated))
+            assertThatThrownBy(() -> client.configMaps().create(generated))
                     .isInstanceOfSatisfying(
                             UnavailableException.class,
                             e -> assertThat(e.afterRetry()).isFalse());

@@ -14,12 +14,14 @@ import io.capstan.client.WatchListener;
 import io.capstan.client.scheduler.Scheduler;
 import io.capstan.client.scheduler.ThreadScheduler;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -117,7 +119,7 @@ public final class Informer<T extends Message> implements AutoCloseable {
     }
 
     /** Adds a custom index to the cache; see {@link Indexer#addIndex}. */
-    public void addIndex(String name, Function<T, java.util.Collection<String>> indexFunction) {
+    public void addIndex(String name, Function<T, Collection<String>> indexFunction) {
         indexer.addIndex(name, indexFunction);
     }
 
@@ -341,8 +343,7 @@ public final class Informer<T extends Message> implements AutoCloseable {
         }
     }
 
-    private void call(
-            EventHandler<T> handler, String what, T object, java.util.function.Consumer<EventHandler<T>> call) {
+    private void call(EventHandler<T> handler, String what, T object, Consumer<EventHandler<T>> call) {
         try {
             call.accept(handler);
         } catch (RuntimeException e) {
