@@ -71,10 +71,13 @@ public final class WorkQueue<K> {
         this.ownedScheduler = ownedScheduler;
     }
 
-    /** A queue with the default rate limiter and a timer thread of its own, {@code workqueue-<name>}. */
+    /**
+     * A queue with client-go's controller rate limiter ({@link RateLimiter#controllerDefaults}) and
+     * a timer thread of its own, {@code workqueue-<name>}.
+     */
     public static <K> WorkQueue<K> create(String name) {
         ThreadScheduler timer = new ThreadScheduler("workqueue-" + name);
-        return new WorkQueue<>(name, RateLimiter.defaults(), timer, timer);
+        return new WorkQueue<>(name, RateLimiter.controllerDefaults(timer), timer, timer);
     }
 
     public String name() {
