@@ -97,8 +97,9 @@ public final class Capstan implements Runnable {
         });
         line.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
-            failed.getErr().println("error: " + e.getMessage());
-            failed.getErr().println("See '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+            failed.getErr()
+                    .println("error: " + e.getMessage() + " (see '"
+                            + failed.getCommandSpec().qualifiedName() + " --help')");
             return ERROR;
         });
         line.setExitCodeExceptionMapper(e -> ERROR);

@@ -2,7 +2,6 @@ package io.capstan.cli;
 
 import io.capstan.client.ApiException;
 import io.capstan.client.DeleteOptions;
-import io.capstan.client.Deleted;
 import io.capstan.client.Kind;
 import io.capstan.client.ObjectClient;
 import io.capstan.proto.api.v1.DeleteRequest.PropagationPolicy;
@@ -25,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan delete TYPE NAME...} or {@code capstan delete -f FILE}: deletes each object and
- * prints {@code deployment/web deleted}. A failed object is reported and the others still go; the
+ * prints {@code deployment/web deleted}, also when finalizers or a grace period keep it a while
+ * (deletionTimestamp set; {@code get} still shows it). A failed object is reported and the others still go; the
  * exit code is then 1.
  */
 @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete objects by name or by manifest.")
@@ -94,9 +94,9 @@ final class DeleteCommand implements Callable<Integer> {
             for (ObjectRefIn target : targets) {
                 ObjectRef ref = target.ref();
                 try {
-                    Deleted<TypedObject> deleted =
-                            client.delete(ref.type().kind().name(), target.namespace(), ref.name(), options);
-                    out.println(ref.type().ref(ref.name()) + (deleted.removed() ? " deleted" : " deletion started"));
+                    // as kubectl, "deleted" also when finalizers or a grace period keep the object a while
+                    client.delete(ref.type().kind().name(), target.namespace(), ref.name(), options);
+                    out.println(ref.type().ref(ref.name()) + " deleted");
                 } catch (ApiException e) {
                     err.println("error: " + Errors.about(e, ref.type(), ref.name()));
                     failed = true;
