@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "The client config (YAML with endpoints and token) is read from --config, else $CAPSTAN_CONFIG,"
-                    + " else ~/.capstan/config; --server and --token together need no file."
+                    + " else ~/.capstan/config; --server and --token together need no file.%n"
         })
 public final class Capstan implements Runnable {
     public static final int OK = 0;
