@@ -13,6 +13,7 @@ import io.capstan.client.WatchListener;
 import io.capstan.client.WatchOptions;
 import io.capstan.proto.api.v1.TypedObject;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +98,9 @@ final class GetCommand implements Callable<Integer> {
         PrintWriter out = Verbs.out(spec);
         PrintWriter err = Verbs.err(spec);
         Printer printer = new Printer(OutputFormat.parse(output));
+        if (args.size() == 1 && args.get(0).contains(",") && !args.get(0).contains("/")) {
+            return listTypes(capstan, printer, List.of(args.get(0).split(",")), out, err);
+        }
         ResourceType type;
         List<String> names;
         if (args.size() == 1 && !args.get(0).contains("/")) {
@@ -165,6 +169,53 @@ final class GetCommand implements Callable<Integer> {
                     .withBookmarks(false);
             return watch(client, kind, options, printer, type, objects.isEmpty() && !noHeaders, withNamespace, out);
         }
+    }
+
+    /** {@code get deploy,svc}: a table per type, or one list of every object in the other formats. */
+    private Integer listTypes(
+            Capstan capstan, Printer printer, List<String> typeNames, PrintWriter out, PrintWriter err) {
+        if (watch) {
+            throw new CommandException("you may only specify a single resource type with --watch");
+        }
+        List<ResourceType> types = new ArrayList<>();
+        for (String typeName : typeNames) {
+            types.add(ResourceType.resolve(typeName));
+        }
+        List<TypedObject> all = new ArrayList<>();
+        List<String> tables = new ArrayList<>();
+        try (ObjectClient client = capstan.connect(global)) {
+            for (ResourceType type : types) {
+                String ns = allNamespaces ? "" : namespace.namespaceFor(type);
+                List<TypedObject> objects = client.listAll(
+                                type.kind().name(),
+                                ListOptions.inNamespace(ns)
+                                        .withLabelSelector(labelSelector)
+                                        .withFieldSelector(fieldSelector))
+                        .items();
+                all.addAll(objects);
+                if (!objects.isEmpty()) {
+                    tables.add(printer.print(
+                            objects,
+                            type.kind().manifestKind(),
+                            false,
+                            !noHeaders,
+                            allNamespaces && type.isNamespaced(),
+                            capstan.clock().instant()));
+                }
+            }
+        }
+        if (!isTable(printer)) {
+            out.print(printer.print(all, types.get(0).kind().manifestKind(), false, false, false, Instant.EPOCH));
+        } else if (tables.isEmpty()) {
+            err.println(
+                    allNamespaces
+                            ? "No resources found"
+                            : "No resources found in " + namespace.namespace() + " namespace.");
+        } else {
+            out.print(String.join("\n", tables));
+        }
+        out.flush();
+        return Capstan.OK;
     }
 
     private static boolean isTable(Printer printer) {

@@ -192,6 +192,13 @@ class CapstanIT {
         Result selected = capstan("get", "deploy", "-n", ns, "-l", "app=other");
         assertThat(selected).isEqualTo(new Result(0, "", "No resources found in " + ns + " namespace.\n"));
 
+        Result twoTypes = capstan("get", "deploy,cm", "-n", ns);
+        assertThat(twoTypes.out())
+                .matches("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/2     0            0           \\d+s\n"
+                        + "\nNAME   DATA   AGE\napp    1      \\d+s\n");
+        assertThat(capstan("get", "cm,deploy", "-n", ns, "-o", "name").out())
+                .isEqualTo("configmap/app\ndeployment/web\n");
+
         Result namespaces = capstan("get", "ns", ns);
         assertThat(namespaces.out()).matches("NAME\\s+STATUS   AGE\n" + ns + "\\s+Active   \\d+s\n");
     }
