@@ -40,13 +40,8 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
         this.component = component;
         this.instance = instance;
         this.clock = clock;
-        this.writer = new ThreadPoolExecutor(
-                1,
-                1,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(BACKLOG),
-                runnable -> {
+        this.writer =
+                new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(BACKLOG), runnable -> {
                     Thread thread = new Thread(runnable, "events-" + component);
                     thread.setDaemon(true);
                     return thread;
@@ -69,13 +64,18 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
                 .setReportingInstance(instance);
         event.getMetadataBuilder()
                 .setNamespace(involved.getNamespace().isEmpty() ? "default" : involved.getNamespace())
-                .setName(involved.getName() + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()));
+                .setName(involved.getName() + "."
+                        + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()));
         Event built = event.build();
         try {
             writer.execute(() -> write(built));
         } catch (RejectedExecutionException e) {
-            log.warn("Dropped event {} {} on {}/{}: backlog full or recorder closed",
-                    reason, message, involved.getNamespace(), involved.getName());
+            log.warn(
+                    "Dropped event {} {} on {}/{}: backlog full or recorder closed",
+                    reason,
+                    message,
+                    involved.getNamespace(),
+                    involved.getName());
         }
     }
 
@@ -83,8 +83,11 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
         try {
             events.create(event);
         } catch (ApiException e) {
-            log.warn("Could not record event {} on {}: {}",
-                    event.getReason(), event.getInvolvedObject().getName(), e.getMessage());
+            log.warn(
+                    "Could not record event {} on {}: {}",
+                    event.getReason(),
+                    event.getInvolvedObject().getName(),
+                    e.getMessage());
         }
     }
 

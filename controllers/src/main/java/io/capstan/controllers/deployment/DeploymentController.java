@@ -138,10 +138,13 @@ public final class DeploymentController implements Reconciler {
                     reference(deployment),
                     SELECTING_ALL,
                     "This deployment is selecting all pods. A non-empty selector is required.");
-            if (deployment.getStatus().getObservedGeneration() < deployment.getMetadata().getGeneration()) {
-                writeStatus(deployment, deployment.getStatus().toBuilder()
-                        .setObservedGeneration(deployment.getMetadata().getGeneration())
-                        .build());
+            if (deployment.getStatus().getObservedGeneration()
+                    < deployment.getMetadata().getGeneration()) {
+                writeStatus(
+                        deployment,
+                        deployment.getStatus().toBuilder()
+                                .setObservedGeneration(deployment.getMetadata().getGeneration())
+                                .build());
             }
             return Result.done();
         }
@@ -149,7 +152,7 @@ public final class DeploymentController implements Reconciler {
         try {
             selector = LabelSelector.fromProto(deployment.getSpec().getSelector(), "spec.selector");
         } catch (IllegalArgumentException e) {
-            events.warning(reference(deployment), "InvalidSelector", e.getMessage());
+            events.warning(reference(deployment), "InvalidSelector", String.valueOf(e.getMessage()));
             return Result.done();
         }
         List<ReplicaSet> owned = claimReplicaSets(deployment, selector);
@@ -170,7 +173,10 @@ public final class DeploymentController implements Reconciler {
         Deployment deployment;
         final List<ReplicaSet> owned;
         final Instant now;
-        @Nullable ReplicaSet newRs;
+
+        @Nullable
+        ReplicaSet newRs;
+
         List<ReplicaSet> old = List.of();
 
         Sync(Deployment deployment, List<ReplicaSet> owned, Instant now) {
@@ -209,7 +215,8 @@ public final class DeploymentController implements Reconciler {
             for (ScaleChange change : ProportionalScaling.plan(deployment, newRs, old)) {
                 scale(change);
             }
-            if (deployment.getSpec().getPaused() && Rollback.requested(deployment).isEmpty()) {
+            if (deployment.getSpec().getPaused()
+                    && Rollback.requested(deployment).isEmpty()) {
                 cleanUpHistory();
             }
             return writeStatusIfChanged(DeploymentStatuses.calculate(all(), newRs, deployment, now));
@@ -288,14 +295,17 @@ public final class DeploymentController implements Reconciler {
             if (DeploymentStatuses.hasProgressDeadline(deployment)
                     && DeploymentConditions.get(deployment.getStatus(), DeploymentConditions.PROGRESSING)
                             .isEmpty()) {
-                deployment = writeStatus(deployment, DeploymentConditions.with(
-                        deployment.getStatus(),
-                        DeploymentConditions.of(
-                                DeploymentConditions.PROGRESSING,
-                                ConditionStatus.CONDITION_STATUS_TRUE,
-                                DeploymentConditions.FOUND_NEW_RS,
-                                "Found new replica set \"" + rs.getMetadata().getName() + "\"",
-                                now)));
+                deployment = writeStatus(
+                        deployment,
+                        DeploymentConditions.with(
+                                deployment.getStatus(),
+                                DeploymentConditions.of(
+                                        DeploymentConditions.PROGRESSING,
+                                        ConditionStatus.CONDITION_STATUS_TRUE,
+                                        DeploymentConditions.FOUND_NEW_RS,
+                                        "Found new replica set \""
+                                                + rs.getMetadata().getName() + "\"",
+                                        now)));
             }
         }
 
@@ -320,12 +330,14 @@ public final class DeploymentController implements Reconciler {
                 created = api.createReplicaSet(wanted);
             } catch (AlreadyExistsException e) {
                 // Our own earlier create not yet in the cache, or another template with the same hash.
-                Optional<ReplicaSet> cached = replicaSets.get(deployment.getMetadata().getNamespace(), name);
+                Optional<ReplicaSet> cached =
+                        replicaSets.get(deployment.getMetadata().getNamespace(), name);
                 if (cached.isEmpty()) {
                     throw e;
                 }
                 ReplicaSet rs = cached.get();
-                if (ControllerRef.isControlledBy(rs.getMetadata(), deployment.getMetadata().getUid())
+                if (ControllerRef.isControlledBy(
+                                rs.getMetadata(), deployment.getMetadata().getUid())
                         && TemplateMatch.equalIgnoringHash(
                                 rs.getSpec().getTemplate(), deployment.getSpec().getTemplate())) {
                     created = rs;
@@ -334,9 +346,11 @@ public final class DeploymentController implements Reconciler {
                     int collisions = deployment.getStatus().hasCollisionCount()
                             ? deployment.getStatus().getCollisionCount()
                             : 0;
-                    writeStatus(deployment, deployment.getStatus().toBuilder()
-                            .setCollisionCount(collisions + 1)
-                            .build());
+                    writeStatus(
+                            deployment,
+                            deployment.getStatus().toBuilder()
+                                    .setCollisionCount(collisions + 1)
+                                    .build());
                     log.info("Hash collision for {}: collisionCount now {}", name, collisions + 1);
                     throw e;
                 }
@@ -344,14 +358,16 @@ public final class DeploymentController implements Reconciler {
                 String message = "Failed to create new replica set \"" + name + "\": " + e.getMessage();
                 if (DeploymentStatuses.hasProgressDeadline(deployment)) {
                     try {
-                        writeStatus(deployment, DeploymentConditions.with(
-                                deployment.getStatus(),
-                                DeploymentConditions.of(
-                                        DeploymentConditions.PROGRESSING,
-                                        ConditionStatus.CONDITION_STATUS_FALSE,
-                                        DeploymentConditions.FAILED_RS_CREATE,
-                                        message,
-                                        now)));
+                        writeStatus(
+                                deployment,
+                                DeploymentConditions.with(
+                                        deployment.getStatus(),
+                                        DeploymentConditions.of(
+                                                DeploymentConditions.PROGRESSING,
+                                                ConditionStatus.CONDITION_STATUS_FALSE,
+                                                DeploymentConditions.FAILED_RS_CREATE,
+                                                message,
+                                                now)));
                     } catch (ApiException statusFailure) {
                         log.debug("Could not report the failed create: {}", statusFailure.getMessage());
                     }
@@ -366,17 +382,18 @@ public final class DeploymentController implements Reconciler {
                         SCALING_REPLICA_SET,
                         "Scaled up replica set " + name + " to " + replicas);
             }
-            deployment = writeDeployment(Revisions.withRevision(
-                    deployment, Long.toString(Revisions.max(old) + 1)));
+            deployment = writeDeployment(Revisions.withRevision(deployment, Long.toString(Revisions.max(old) + 1)));
             if (!alreadyExisted && DeploymentStatuses.hasProgressDeadline(deployment)) {
-                deployment = writeStatus(deployment, DeploymentConditions.with(
-                        deployment.getStatus(),
-                        DeploymentConditions.of(
-                                DeploymentConditions.PROGRESSING,
-                                ConditionStatus.CONDITION_STATUS_TRUE,
-                                DeploymentConditions.NEW_REPLICA_SET,
-                                "Created new replica set \"" + name + "\"",
-                                now)));
+                deployment = writeStatus(
+                        deployment,
+                        DeploymentConditions.with(
+                                deployment.getStatus(),
+                                DeploymentConditions.of(
+                                        DeploymentConditions.PROGRESSING,
+                                        ConditionStatus.CONDITION_STATUS_TRUE,
+                                        DeploymentConditions.NEW_REPLICA_SET,
+                                        "Created new replica set \"" + name + "\"",
+                                        now)));
             }
             return created;
         }
@@ -399,8 +416,8 @@ public final class DeploymentController implements Reconciler {
                 events.normal(
                         reference(deployment),
                         SCALING_REPLICA_SET,
-                        "Scaled " + direction + " replica set " + rs.getMetadata().getName() + " to "
-                                + change.replicas());
+                        "Scaled " + direction + " replica set "
+                                + rs.getMetadata().getName() + " to " + change.replicas());
             }
         }
 
@@ -408,7 +425,9 @@ public final class DeploymentController implements Reconciler {
             for (ReplicaSet rs : HistoryCleanup.toDelete(deployment, old)) {
                 try {
                     api.deleteReplicaSet(rs);
-                    log.debug("Deleted old replica set {} beyond the history limit", rs.getMetadata().getName());
+                    log.debug(
+                            "Deleted old replica set {} beyond the history limit",
+                            rs.getMetadata().getName());
                 } catch (NotFoundException e) {
                     // gone already
                 }
@@ -437,7 +456,9 @@ public final class DeploymentController implements Reconciler {
             ReplicaSet before = current(wanted);
             ReplicaSet written = api.updateReplicaSet(wanted);
             pendingWrites.wrote(
-                    rsKey(written), before.getMetadata().getResourceVersion(), written.getMetadata().getResourceVersion());
+                    rsKey(written),
+                    before.getMetadata().getResourceVersion(),
+                    written.getMetadata().getResourceVersion());
             replace(written);
             return written;
         }
@@ -481,7 +502,8 @@ public final class DeploymentController implements Reconciler {
     }
 
     private Deployment writeStatus(Deployment deployment, DeploymentStatus status) {
-        Deployment written = api.updateStatus(deployment.toBuilder().setStatus(status).build());
+        Deployment written =
+                api.updateStatus(deployment.toBuilder().setStatus(status).build());
         pendingWrites.wrote(
                 ObjectKey.of(written.getMetadata()).toString(),
                 deployment.getMetadata().getResourceVersion(),
@@ -618,8 +640,7 @@ public final class DeploymentController implements Reconciler {
                         .flatMap(rs -> controllingDeployment(rs.getMetadata()))
                         .filter(key -> deployments
                                 .get(key)
-                                .map(d -> d.getSpec().getStrategy().getType()
-                                        == DeploymentStrategy.Type.TYPE_RECREATE)
+                                .map(d -> d.getSpec().getStrategy().getType() == DeploymentStrategy.Type.TYPE_RECREATE)
                                 .orElse(false))
                         .ifPresent(queue::add);
             }
@@ -642,7 +663,8 @@ public final class DeploymentController implements Reconciler {
         List<ObjectKey> keys = new ArrayList<>();
         for (Deployment deployment : deployments.list(rs.getNamespace())) {
             try {
-                LabelSelector selector = LabelSelector.fromProto(deployment.getSpec().getSelector());
+                LabelSelector selector =
+                        LabelSelector.fromProto(deployment.getSpec().getSelector());
                 if (!selector.isEverything() && selector.matches(rs.getLabelsMap())) {
                     keys.add(ObjectKey.of(deployment.getMetadata()));
                 }

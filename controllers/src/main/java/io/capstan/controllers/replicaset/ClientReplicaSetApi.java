@@ -26,7 +26,8 @@ final class ClientReplicaSetApi implements ReplicaSetApi {
                 .delete(
                         pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName(),
-                        DeleteOptions.defaults().withPreconditions(pod.getMetadata().getUid(), ""));
+                        DeleteOptions.defaults()
+                                .withPreconditions(pod.getMetadata().getUid(), ""));
     }
 
     @Override

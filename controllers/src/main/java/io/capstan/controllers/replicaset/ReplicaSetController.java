@@ -2,6 +2,7 @@ package io.capstan.controllers.replicaset;
 
 import io.capstan.api.selector.LabelSelector;
 import io.capstan.client.ApiException;
+import io.capstan.client.ConflictException;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.ObjectKey;
@@ -121,10 +122,11 @@ public final class ReplicaSetController implements Reconciler {
         try {
             selector = LabelSelector.fromProto(rs.getSpec().getSelector(), "spec.selector");
         } catch (IllegalArgumentException e) {
-            events.warning(reference(rs), "InvalidSelector", e.getMessage());
+            events.warning(reference(rs), "InvalidSelector", String.valueOf(e.getMessage()));
             return Result.done();
         }
-        boolean needsSync = expectations.satisfied(expectationKey) && !rs.getMetadata().hasDeletionTimestamp();
+        boolean needsSync =
+                expectations.satisfied(expectationKey) && !rs.getMetadata().hasDeletionTimestamp();
         List<Pod> owned = claimPods(rs, selector);
 
         @Nullable String failure = null;
@@ -134,13 +136,34 @@ public final class ReplicaSetController implements Reconciler {
         Instant now = clock.instant();
         ReplicaSetStatus status = ReplicaSetStatuses.calculate(rs, owned, failure, now);
         if (!status.equals(rs.getStatus())) {
-            api.updateStatus(rs.toBuilder().setStatus(status).build());
+            writeStatus(rs, status);
         }
         if (failure != null) {
             throw new IllegalStateException("replica set " + key + ": " + failure);
         }
         Optional<Duration> recheck = ReplicaSetStatuses.nextAvailabilityCheck(rs, owned, now);
         return recheck.map(Result::requeueAfter).orElseGet(Result::done);
+    }
+
+    /**
+     * Writes the status; on a conflict (the spec changed meanwhile, say) once more onto a fresh
+     * read, as Kubernetes does: the status keeps the observedGeneration it was computed for.
+     */
+    private void writeStatus(ReplicaSet rs, ReplicaSetStatus status) {
+        try {
+            api.updateStatus(rs.toBuilder().setStatus(status).build());
+        } catch (ConflictException e) {
+            Optional<ReplicaSet> fresh = api.getReplicaSet(
+                    rs.getMetadata().getNamespace(), rs.getMetadata().getName());
+            if (fresh.isEmpty()
+                    || !fresh.get()
+                            .getMetadata()
+                            .getUid()
+                            .equals(rs.getMetadata().getUid())) {
+                return; // gone
+            }
+            api.updateStatus(fresh.get().toBuilder().setStatus(status).build());
+        }
     }
 
     /**
@@ -185,7 +208,8 @@ public final class ReplicaSetController implements Reconciler {
 
     /** Kubernetes' RecheckDeletionTimestamp: adopt only for a ReplicaSet the API still has alive. */
     private boolean stillTheSameAndAlive(ReplicaSet rs) {
-        Optional<ReplicaSet> fresh = api.getReplicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName());
+        Optional<ReplicaSet> fresh = api.getReplicaSet(
+                rs.getMetadata().getNamespace(), rs.getMetadata().getName());
         return fresh.isPresent()
                 && fresh.get().getMetadata().getUid().equals(rs.getMetadata().getUid())
                 && !fresh.get().getMetadata().hasDeletionTimestamp();
@@ -197,7 +221,10 @@ public final class ReplicaSetController implements Reconciler {
             Pod adopted = api.updatePod(pod.toBuilder()
                     .setMetadata(ControllerRef.adopted(pod.getMetadata(), ref))
                     .build());
-            log.debug("Adopted pod {} into {}", pod.getMetadata().getName(), rs.getMetadata().getName());
+            log.debug(
+                    "Adopted pod {} into {}",
+                    pod.getMetadata().getName(),
+                    rs.getMetadata().getName());
             return Optional.of(adopted);
         } catch (NotFoundException e) {
             return Optional.empty();
@@ -207,9 +234,13 @@ public final class ReplicaSetController implements Reconciler {
     private void release(ReplicaSet rs, Pod pod) {
         try {
             api.updatePod(pod.toBuilder()
-                    .setMetadata(ControllerRef.released(pod.getMetadata(), rs.getMetadata().getUid()))
+                    .setMetadata(ControllerRef.released(
+                            pod.getMetadata(), rs.getMetadata().getUid()))
                     .build());
-            log.debug("Released pod {} from {}", pod.getMetadata().getName(), rs.getMetadata().getName());
+            log.debug(
+                    "Released pod {} from {}",
+                    pod.getMetadata().getName(),
+                    rs.getMetadata().getName());
         } catch (NotFoundException e) {
             // gone already
         }
@@ -237,7 +268,10 @@ public final class ReplicaSetController implements Reconciler {
                 attempted++;
                 try {
                     Pod created = api.createPod(PodTemplates.newPod(rs));
-                    events.normal(reference(rs), "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
+                    events.normal(
+                            reference(rs),
+                            "SuccessfulCreate",
+                            "Created pod: " + created.getMetadata().getName());
                 } catch (ApiException e) {
                     expectations.creationObserved(key);
                     if (failure == null) {
@@ -259,13 +293,17 @@ public final class ReplicaSetController implements Reconciler {
 
     private @Nullable String deletePods(ReplicaSet rs, List<Pod> owned, int count, String key) {
         List<Pod> victims = PodRanking.podsToDelete(owned, relatedPods(rs), count, clock.instant());
-        List<String> victimKeys = victims.stream().map(ReplicaSetController::podKey).toList();
+        List<String> victimKeys =
+                victims.stream().map(ReplicaSetController::podKey).toList();
         expectations.expectDeletions(key, victimKeys);
         String failure = null;
         for (Pod pod : victims) {
             try {
                 api.deletePod(pod);
-                events.normal(reference(rs), "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
+                events.normal(
+                        reference(rs),
+                        "SuccessfulDelete",
+                        "Deleted pod: " + pod.getMetadata().getName());
             } catch (NotFoundException e) {
                 expectations.deletionObserved(key, podKey(pod));
             } catch (ApiException e) {
@@ -291,7 +329,8 @@ public final class ReplicaSetController implements Reconciler {
         List<Pod> related = new ArrayList<>();
         for (ReplicaSet sibling : siblings) {
             for (Pod pod : pods.byIndex(Indexer.OWNER_UID, sibling.getMetadata().getUid())) {
-                if (ControllerRef.isControlledBy(pod.getMetadata(), sibling.getMetadata().getUid())) {
+                if (ControllerRef.isControlledBy(
+                        pod.getMetadata(), sibling.getMetadata().getUid())) {
                     related.add(pod);
                 }
             }
