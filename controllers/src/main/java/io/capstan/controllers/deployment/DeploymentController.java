@@ -17,6 +17,7 @@ import io.capstan.client.workqueue.WorkQueue;
 import io.capstan.controllers.common.Claim;
 import io.capstan.controllers.common.ControllerRef;
 import io.capstan.controllers.common.EventRecorder;
+import io.capstan.controllers.common.Expectations;
 import io.capstan.controllers.common.PendingWrites;
 import io.capstan.controllers.common.Replicas;
 import io.capstan.proto.api.v1.ConditionStatus;
@@ -73,6 +74,8 @@ public final class DeploymentController implements Reconciler {
     private final EventRecorder events;
     private final InstantSource clock;
     private final PendingWrites pendingWrites = new PendingWrites();
+    // ReplicaSets created but not yet in the cache, per deployment key
+    private final Expectations creations;
 
     DeploymentController(
             Indexer<Deployment> deployments,
@@ -87,6 +90,7 @@ public final class DeploymentController implements Reconciler {
         this.api = api;
         this.events = events;
         this.clock = clock;
+        this.creations = new Expectations(clock);
     }
 
     /**
@@ -125,10 +129,12 @@ public final class DeploymentController implements Reconciler {
         Optional<Deployment> found = deployments.get(key);
         if (found.isEmpty()) {
             pendingWrites.forget(key.toString());
+            creations.delete(key.toString());
             return Result.done(); // gone; the garbage collector removes its ReplicaSets
         }
         Deployment deployment = found.get();
-        if (pendingWrites.isStale(key.toString(), deployment.getMetadata().getResourceVersion())) {
+        if (pendingWrites.isStale(key.toString(), deployment.getMetadata().getResourceVersion())
+                || !creations.satisfied(key.toString())) {
             return Result.done(); // our own write is on its way to the cache and will requeue us
         }
         if (!deployment.getSpec().hasSelector()
@@ -326,9 +332,13 @@ public final class DeploymentController implements Reconciler {
             String name = wanted.getMetadata().getName();
             ReplicaSet created;
             boolean alreadyExisted = false;
+            String key = ObjectKey.of(deployment.getMetadata()).toString();
+            // Expect first: the informer may see the ReplicaSet before create() returns.
+            creations.expectCreations(key, 1);
             try {
                 created = api.createReplicaSet(wanted);
             } catch (AlreadyExistsException e) {
+                creations.creationObserved(key);
                 // Our own earlier create not yet in the cache, or another template with the same hash.
                 Optional<ReplicaSet> cached =
                         replicaSets.get(deployment.getMetadata().getNamespace(), name);
@@ -355,6 +365,7 @@ public final class DeploymentController implements Reconciler {
                     throw e;
                 }
             } catch (ApiException e) {
+                creations.creationObserved(key);
                 String message = "Failed to create new replica set \"" + name + "\": " + e.getMessage();
                 if (DeploymentStatuses.hasProgressDeadline(deployment)) {
                     try {
@@ -588,6 +599,7 @@ public final class DeploymentController implements Reconciler {
             public void onAdd(ReplicaSet rs) {
                 Optional<ObjectKey> owner = controllingDeployment(rs.getMetadata());
                 if (owner.isPresent()) {
+                    creations.creationObserved(owner.get().toString());
                     queue.add(owner.get());
                     return;
                 }
