@@ -236,7 +236,7 @@ class ReplicaSetControllerIT {
     void podsCountAsAvailableOnlyAfterMinReadySeconds() {
         String ns = cluster.newNamespace("rs-minready");
         ReplicaSet.Builder slow = replicaSet(ns, "web", 1).toBuilder();
-        slow.getSpecBuilder().setMinReadySeconds(2);
+        slow.getSpecBuilder().setMinReadySeconds(3);
         client.replicaSets().create(slow.build());
         await().atMost(ofSeconds(20)).untilAsserted(() -> {
             ReplicaSet rs = client.replicaSets().get(ns, "web");
