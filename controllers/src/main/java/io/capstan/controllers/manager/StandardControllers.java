@@ -6,10 +6,13 @@ import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.controller.Controller;
 import io.capstan.client.informer.Informer;
+import io.capstan.controllers.common.ApiEventRecorder;
+import io.capstan.controllers.deployment.DeploymentController;
 import io.capstan.controllers.endpoints.EndpointsController;
 import io.capstan.controllers.gc.GarbageCollector;
 import io.capstan.controllers.namespace.NamespaceController;
 import io.capstan.controllers.nodelifecycle.NodeLifecycleController;
+import io.capstan.controllers.replicaset.ReplicaSetController;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +36,22 @@ final class StandardControllers implements ControllerManager.Component {
         this.config = config;
         InstantSource clock = InstantSource.system();
 
+        ApiEventRecorder replicaSetEvents =
+                new ApiEventRecorder(client.events(), "replicaset-controller", config.identity(), clock);
+        ApiEventRecorder deploymentEvents =
+                new ApiEventRecorder(client.events(), "deployment-controller", config.identity(), clock);
+        others.add(replicaSetEvents);
+        others.add(deploymentEvents);
+        controllers.add(ReplicaSetController.create(
+                client, informer(Kind.REPLICA_SET), informer(Kind.POD), replicaSetEvents, clock, 4));
+        controllers.add(DeploymentController.create(
+                client,
+                informer(Kind.DEPLOYMENT),
+                informer(Kind.REPLICA_SET),
+                informer(Kind.POD),
+                deploymentEvents,
+                clock,
+                4));
         controllers.add(NodeLifecycleController.controller(
                 informer(Kind.NODE),
                 informer(Kind.LEASE),
