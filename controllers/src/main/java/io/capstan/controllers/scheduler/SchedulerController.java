@@ -238,24 +238,36 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     }
 
     private Result bind(ObjectKey key, Pod pod, String node) {
-        String uid = pod.getMetadata().getUid();
+        boolean bound = false;
         try {
-            binder.bind(pod, node);
-        } catch (ConflictException e) {
-            if (!(e.afterRetry() && isBoundTo(key, uid, node))) {
-                forget(uid);
-                throw e;
+            bound = tryBind(key, pod, node);
+        } finally {
+            if (!bound) {
+                // whatever went wrong, an assumption left behind would hold the pod "in flight" forever
+                forget(pod.getMetadata().getUid());
             }
-        } catch (NotFoundException e) {
-            forget(uid);
+        }
+        if (!bound) {
             return Result.done(); // deleted meanwhile
-        } catch (RuntimeException e) {
-            forget(uid);
-            throw e;
         }
         log.debug("Bound pod {} to node {}", key, node);
         events.record(pod, Event.Type.TYPE_NORMAL, EVENT_SCHEDULED, "Successfully assigned " + key + " to " + node);
         return Result.done();
+    }
+
+    /** True if the pod is bound to {@code node}; false if it is gone; throws on anything else. */
+    private boolean tryBind(ObjectKey key, Pod pod, String node) {
+        try {
+            binder.bind(pod, node);
+            return true;
+        } catch (ConflictException e) {
+            if (e.afterRetry() && isBoundTo(key, pod.getMetadata().getUid(), node)) {
+                return true;
+            }
+            throw e;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     /** After a conflict on a retried bind: whether the first attempt bound the pod as we asked. */

@@ -16,6 +16,7 @@ import io.capstan.client.ConflictException;
 import io.capstan.client.Kind;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectKey;
+import io.capstan.client.UnavailableException;
 import io.capstan.client.controller.Result;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Indexer;
@@ -31,6 +32,7 @@ import io.capstan.proto.api.v1.Node;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodStatus;
 import io.capstan.proto.api.v1.TaintEffect;
+import io.grpc.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -252,6 +254,18 @@ class SchedulerControllerTest {
 
         assertThatThrownBy(() -> scheduler.reconcile(WEB)).isInstanceOf(ConflictException.class);
         assertThat(snapshot.assumedNode("uid-web")).isEmpty();
+    }
+
+    @Test
+    void anyOtherBindingFailureDropsTheAssumptionToo() {
+        addNode(node("n1", "2", "4Gi"));
+        addPod(pod("web", "1", "1Gi"));
+        binder.bindFailure = new UnavailableException(Status.Code.UNAVAILABLE, "no API server answered", false);
+
+        assertThatThrownBy(() -> scheduler.reconcile(WEB)).isInstanceOf(UnavailableException.class);
+
+        assertThat(snapshot.assumedNode("uid-web")).isEmpty();
+        assertThat(snapshot.usage("n1").orElseThrow().pods()).isZero();
     }
 
     @Test

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scheduler against an in-process three-node control plane: nodes and pods made through the API. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SchedulerIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 

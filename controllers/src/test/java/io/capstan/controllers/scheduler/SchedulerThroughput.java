@@ -35,9 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Prints the figure; asserts nothing about speed.
  *
  * <p>Not part of the normal build (its name matches neither Surefire's nor Failsafe's patterns).
- * Run it with {@code mvn -B -o verify -pl client,controllers -Dit.test=SchedulerThroughput
- * -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false}, or as a Java program with the test
- * classpath (optional argument: the number of workers).
+ * Run it with {@code mvn -B -o verify -pl client,controllers -Dtest=None
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SchedulerThroughput
+ * -Dfailsafe.failIfNoSpecifiedTests=false} (add {@code -Dscheduler.workers=N} through {@code
+ * -DargLine} to try another worker count), or as a Java program with the test classpath (optional
+ * argument: the number of workers). The figure lands in {@code
+ * controllers/target/failsafe-reports/*SchedulerThroughput-output.txt}.
  */
 class SchedulerThroughput {
     static final int NODES = 100;
