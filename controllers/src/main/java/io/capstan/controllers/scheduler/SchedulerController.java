@@ -2,6 +2,7 @@ package io.capstan.controllers.scheduler;
 
 import com.google.protobuf.Timestamp;
 import io.capstan.client.ConflictException;
+import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.ObjectKey;
@@ -20,6 +21,7 @@ import io.capstan.proto.api.v1.Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -73,10 +75,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     /**
      * How many pods are scheduled and bound at once by default. A binding is a blocking API call,
      * and the store commits concurrent writes together, so throughput grows with the bindings in
-     * flight: on a loaded 2-core machine, 16 workers bound about 100 pods/s and 64 about 300 pods/s
-     * (see SchedulerThroughput).
+     * flight: with an in-process control plane on a heavily loaded 2-core machine, 16 workers bound
+     * about 100 pods/s, 64 about 170 to 300 and 128 about 260 to 370 (see SchedulerThroughput).
      */
-    public static final int DEFAULT_WORKERS = 64;
+    public static final int DEFAULT_WORKERS = 128;
     /** kube-scheduler's podMaxInUnschedulablePodsDuration: a parked pod is tried again this often. */
     static final Duration UNSCHEDULABLE_RETRY = Duration.ofMinutes(5);
 
@@ -98,6 +100,8 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     private final UnschedulablePods unschedulable;
     private final @Nullable Controller runner;
     private final @Nullable ApiEventRecorder ownedRecorder;
+    // informers this scheduler made for itself: started by start(), closed by close()
+    private final List<Informer<?>> ownedInformers = new ArrayList<>();
 
     /** For tests: no runner; they call {@link #reconcile} and the handlers themselves. */
     SchedulerController(
@@ -178,20 +182,40 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         return scheduler;
     }
 
-    /** Starts the workers; they take pods once the informers have synced. */
+    /**
+     * A scheduler with informers of its own over every pod and node, which {@link #start()} starts
+     * and {@link #close()} closes: what the controller-manager runs for each term of leadership,
+     * with fresh caches each time.
+     */
+    public static SchedulerController create(ObjectClient client, InstantSource clock, String instance, int workers) {
+        Informer<Pod> pods = Informer.create(client.pods(), ListOptions.all(), Duration.ZERO);
+        Informer<Node> nodes = Informer.create(client.nodes(), ListOptions.all(), Duration.ZERO);
+        SchedulerController scheduler = create(client, pods, nodes, clock, instance, workers);
+        scheduler.ownedInformers.add(pods);
+        scheduler.ownedInformers.add(nodes);
+        return scheduler;
+    }
+
+    /** Starts its own informers, if it has them, and the workers; they take pods once the informers have synced. */
     public void start() {
         if (runner == null) {
             throw new IllegalStateException("a scheduler built for tests has no runner");
         }
+        ownedInformers.forEach(Informer::start);
         runner.start();
     }
 
-    /** Stops the workers (each finishes its pod), then writes the queued Events for up to 5 s. */
+    /**
+     * Stops the workers (each finishes its pod) and its own informers, then writes the queued
+     * Events for up to 5 s. Handlers it added to shared informers stay registered (the informer
+     * cannot remove one) but only update this scheduler's snapshot and its shut-down queue.
+     */
     @Override
     public void close() {
         if (runner != null) {
             runner.close();
         }
+        ownedInformers.forEach(Informer::close);
         if (ownedRecorder != null) {
             ownedRecorder.close();
         }

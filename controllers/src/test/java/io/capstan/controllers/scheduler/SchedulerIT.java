@@ -54,10 +54,22 @@ class SchedulerIT {
                 List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
         pods = Informer.create(client.pods(), ListOptions.all(), Duration.ZERO);
         nodes = Informer.create(client.nodes(), ListOptions.all(), Duration.ZERO);
+    }
+
+    /** A scheduler on the test's informers, created before they start, as the controller-manager wires it. */
+    private void startSchedulerOnSharedInformers() {
         scheduler = SchedulerController.create(client, pods, nodes, Clock.systemUTC(), "scheduler-it", 4);
         pods.start();
         nodes.start();
         scheduler.start();
+    }
+
+    /** A scheduler with informers of its own; the test's informers only observe. */
+    private void startSelfContainedScheduler() {
+        scheduler = SchedulerController.create(client, Clock.systemUTC(), "scheduler-it", 4);
+        scheduler.start();
+        pods.start();
+        nodes.start();
     }
 
     @AfterEach
@@ -81,6 +93,7 @@ class SchedulerIT {
 
     @Test
     void bindsPendingPodsSpreadOverTheNodesAndRecordsScheduledEvents() {
+        startSchedulerOnSharedInformers();
         for (String name : List.of("n1", "n2", "n3")) {
             createNode(SchedulerFixtures.node(name, "2", "4Gi"));
         }
@@ -105,6 +118,7 @@ class SchedulerIT {
 
     @Test
     void aPodThatFitsNowhereStaysPendingWithTheReasonsUntilANodeCanTakeIt() {
+        startSchedulerOnSharedInformers();
         createNode(SchedulerFixtures.node("small", "1", "4Gi"));
         createNode(withTaint(
                 SchedulerFixtures.node("tainted", "8", "16Gi"),
@@ -145,6 +159,7 @@ class SchedulerIT {
 
     @Test
     void deletingAPodOnAFullNodeOrUncordoningANodeMakesRoom() {
+        startSelfContainedScheduler();
         createNode(SchedulerFixtures.node("n1", "2", "4Gi"));
         awaitNodesSeen(1);
         createPod(SchedulerFixtures.pod("first", "2", "1Gi"));
@@ -170,7 +185,7 @@ class SchedulerIT {
         await().atMost(DEADLINE).until(() -> isBoundTo("third", "n2"));
     }
 
-    /** Waits until the scheduler's node informer has seen {@code count} nodes with their status. */
+    /** Waits until the test's node informer (the scheduler's, when shared) has seen {@code count} nodes with status. */
     private void awaitNodesSeen(int count) {
         await().atMost(DEADLINE)
                 .until(() -> nodes.indexer().list().stream()
