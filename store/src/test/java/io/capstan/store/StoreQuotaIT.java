@@ -107,7 +107,8 @@ class StoreQuotaIT {
             // The disarm is acknowledged once the peer that took it applied it; peer 2 refuses writes
             // until it has applied the disarm too, a moment later.
             await().atMost(Duration.ofSeconds(10))
-                    .ignoreExceptionsMatching(e -> e.getMessage() != null && e.getMessage().contains("space exceeded"))
+                    .ignoreExceptionsMatching(
+                            e -> e.getMessage() != null && e.getMessage().contains("space exceeded"))
                     .until(() -> cluster.kv(2)
                                     .put(PutRequest.newBuilder()
                                             .setKey(bytes("after"))

@@ -13,6 +13,7 @@ import io.capstan.controllers.gc.GarbageCollector;
 import io.capstan.controllers.namespace.NamespaceController;
 import io.capstan.controllers.nodelifecycle.NodeLifecycleController;
 import io.capstan.controllers.replicaset.ReplicaSetController;
+import io.capstan.controllers.scheduler.SchedulerController;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,11 +31,14 @@ final class StandardControllers implements ControllerManager.Component {
     private final Map<Kind<?>, Informer<?>> informers = new LinkedHashMap<>();
     private final List<Controller> controllers = new ArrayList<>();
     private final List<AutoCloseable> others = new ArrayList<>();
+    private final SchedulerController scheduler;
 
     StandardControllers(ObjectClient client, ControllerManagerConfig config) {
         this.client = client;
         this.config = config;
         InstantSource clock = InstantSource.system();
+        // The scheduler keeps informers of its own: its snapshot must see every pod and node event from the start.
+        scheduler = SchedulerController.create(client, clock, config.identity(), SchedulerController.DEFAULT_WORKERS);
 
         ApiEventRecorder replicaSetEvents =
                 new ApiEventRecorder(client.events(), "replicaset-controller", config.identity(), clock);
@@ -89,10 +93,12 @@ final class StandardControllers implements ControllerManager.Component {
         for (Controller controller : controllers) {
             controller.start();
         }
+        scheduler.start();
     }
 
     @Override
     public void close() {
+        scheduler.close();
         for (Controller controller : controllers) {
             controller.close();
         }
