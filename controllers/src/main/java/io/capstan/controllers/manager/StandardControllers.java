@@ -25,7 +25,7 @@ import java.util.Map;
  * namespaces), created afresh each time this instance becomes leader so that no state survives a
  * lost leadership.
  */
-final class StandardControllers implements ControllerManager.Component {
+public final class StandardControllers implements ControllerManager.Component {
     private final ObjectClient client;
     private final ControllerManagerConfig config;
     private final Map<Kind<?>, Informer<?>> informers = new LinkedHashMap<>();
@@ -33,7 +33,7 @@ final class StandardControllers implements ControllerManager.Component {
     private final List<AutoCloseable> others = new ArrayList<>();
     private final SchedulerController scheduler;
 
-    StandardControllers(ObjectClient client, ControllerManagerConfig config) {
+    public StandardControllers(ObjectClient client, ControllerManagerConfig config) {
         this.client = client;
         this.config = config;
         InstantSource clock = InstantSource.system();
