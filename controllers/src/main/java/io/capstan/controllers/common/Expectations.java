@@ -39,15 +39,15 @@ public final class Expectations {
     private final InstantSource clock;
     private final Object lock = new Object();
     // guarded by lock
-    private final Map<String, Pending> records = new HashMap<>();
+    private final Map<String, Tally> records = new HashMap<>();
 
-    private static final class Pending {
+    private static final class Tally {
         long add;
         long del;
         final Instant since;
         final Set<String> deleting = new HashSet<>();
 
-        Pending(long add, long del, Instant since) {
+        Tally(long add, long del, Instant since) {
             this.add = add;
             this.del = del;
             this.since = since;
@@ -61,7 +61,7 @@ public final class Expectations {
     /** True when nothing asked for is still unseen, the key has no record, or its record expired. */
     public boolean satisfied(String key) {
         synchronized (lock) {
-            Pending record = records.get(key);
+            Tally record = records.get(key);
             if (record == null) {
                 return true;
             }
@@ -75,7 +75,7 @@ public final class Expectations {
     /** Expects {@code count} creations for {@code key}, replacing whatever it expected before. */
     public void expectCreations(String key, int count) {
         synchronized (lock) {
-            records.put(key, new Pending(count, 0, clock.instant()));
+            records.put(key, new Tally(count, 0, clock.instant()));
         }
     }
 
@@ -85,7 +85,7 @@ public final class Expectations {
      */
     public void expectDeletions(String key, Collection<String> objectKeys) {
         synchronized (lock) {
-            Pending record = new Pending(0, 0, clock.instant());
+            Tally record = new Tally(0, 0, clock.instant());
             record.deleting.addAll(objectKeys);
             record.del = record.deleting.size();
             records.put(key, record);
@@ -100,7 +100,7 @@ public final class Expectations {
     /** {@code count} expected creations were seen or were given up (skipped after a failure). */
     public void creationsObserved(String key, int count) {
         synchronized (lock) {
-            Pending record = records.get(key);
+            Tally record = records.get(key);
             if (record != null) {
                 record.add -= count;
             }
@@ -113,7 +113,7 @@ public final class Expectations {
      */
     public void deletionObserved(String key, String objectKey) {
         synchronized (lock) {
-            Pending record = records.get(key);
+            Tally record = records.get(key);
             if (record != null && record.deleting.remove(objectKey)) {
                 record.del--;
             }
@@ -130,7 +130,7 @@ public final class Expectations {
     /** Creations and deletions still unseen for {@code key}, for logs and tests. */
     public Pending pending(String key) {
         synchronized (lock) {
-            Pending record = records.get(key);
+            Tally record = records.get(key);
             if (record == null) {
                 return new Pending(0, 0);
             }
