@@ -8,10 +8,15 @@ import io.capstan.proto.api.v1.ObjectServiceGrpc;
 import io.capstan.store.StoreCluster;
 import io.capstan.store.StoreServer;
 import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -131,9 +136,16 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A blocking stub on server {@code index} carrying the admin token. */
     public ObjectServiceGrpc.ObjectServiceBlockingStub blocking(int index) {
+        // A deadline per call, not one for the stub's lifetime: tests keep a stub for many calls.
         return ObjectServiceGrpc.newBlockingStub(channel(index))
                 .withCallCredentials(bearer(TOKEN))
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
+                .withInterceptors(new ClientInterceptor() {
+                    @Override
+                    public <Q, R> ClientCall<Q, R> interceptCall(
+                            MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                        return next.newCall(method, options.withDeadlineAfter(30, TimeUnit.SECONDS));
+                    }
+                });
     }
 
     /** An async stub on server {@code index} carrying the admin token (no deadline: watches live long). */
