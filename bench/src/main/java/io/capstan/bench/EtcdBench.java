@@ -25,15 +25,6 @@ public final class EtcdBench implements Runnable {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new EtcdBench())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                        cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
-        System.exit(cli.execute(args));
+        System.exit(BenchCli.execute(new EtcdBench(), args));
     }
 }
