@@ -104,11 +104,19 @@ class StoreQuotaIT {
                     .setAction(AlarmRequest.AlarmAction.DEACTIVATE)
                     .setAlarm(AlarmType.NOSPACE)
                     .build());
-            cluster.kv(2)
-                    .put(PutRequest.newBuilder()
-                            .setKey(bytes("after"))
-                            .setValue(bytes("ok"))
-                            .build());
+            // The disarm is acknowledged once the peer that took it applied it; peer 2 refuses writes
+            // until it has applied the disarm too, a moment later.
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptionsMatching(
+                            e -> e.getMessage() != null && e.getMessage().contains("space exceeded"))
+                    .until(() -> cluster.kv(2)
+                                    .put(PutRequest.newBuilder()
+                                            .setKey(bytes("after"))
+                                            .setValue(bytes("ok"))
+                                            .build())
+                                    .getHeader()
+                                    .getRevision()
+                            > 0);
             assertThat(cluster.kv(0)
                             .range(RangeRequest.newBuilder()
                                     .setKey(bytes("after"))

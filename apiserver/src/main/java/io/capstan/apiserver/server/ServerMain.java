@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -102,6 +103,38 @@ public final class ServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Running running = start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            running.close();
+                            stopped.countDown();
+                        },
+                        "server-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** A started node: its API server, and the store peer and metrics server it runs, if any. */
+    public record Running(
+            ObjectApiServer api,
+            @Nullable StoreServer peer,
+            @Nullable OpsServer ops) implements AutoCloseable {
+        @Override
+        public void close() {
+            api.close();
+            if (ops != null) {
+                ops.close();
+            }
+            if (peer != null) {
+                peer.close();
+            }
+        }
+    }
+
+    /** Starts the node and returns once its API serves. */
+    public Running start() throws Exception {
         ApiConfig config = ApiConfig.defaults()
                 .withServiceCidr(serviceCidr)
                 .withNodePorts(nodePortRange)
@@ -135,30 +168,17 @@ public final class ServerMain implements Callable<Integer> {
         Optional<String> minted = TokenAuthenticator.bootstrap(
                 kv, token.isBlank() ? Optional.empty() : Optional.of(token), Duration.ofSeconds(60));
         ObjectApiServer api = new ObjectApiServer(kv, config, registry, listenApi).start();
-        log.info("object API serving on {}", listenApi);
+        String served = host(listenApi) + ":" + api.port();
+        log.info("object API serving on {}", served);
         if (minted.isPresent() && token.isBlank()) {
-            Path path = writeClientConfig(minted.get());
+            Path path = writeClientConfig(minted.get(), served);
             log.info("minted the cluster's admin token; client config written to {}", path);
         }
+        return new Running(api, peer, ops);
+    }
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        StoreServer peerToClose = peer;
-        OpsServer opsToClose = ops;
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            api.close();
-                            if (opsToClose != null) {
-                                opsToClose.close();
-                            }
-                            if (peerToClose != null) {
-                                peerToClose.close();
-                            }
-                            stopped.countDown();
-                        },
-                        "server-shutdown"));
-        stopped.await();
-        return 0;
+    private static String host(String hostPort) {
+        return hostPort.substring(0, hostPort.lastIndexOf(':'));
     }
 
     /** The control plane's own ports are never handed out as NodePorts. */
@@ -173,14 +193,14 @@ public final class ServerMain implements Callable<Integer> {
         return ports;
     }
 
-    private Path writeClientConfig(String adminToken) throws IOException {
+    private Path writeClientConfig(String adminToken, String served) throws IOException {
         Path path = clientConfigPath();
         Files.createDirectories(path.toAbsolutePath().getParent());
         List<String> endpoints = new ArrayList<>();
         for (String endpoint : Splitter.on(',')
                 .trimResults()
                 .omitEmptyStrings()
-                .split(apiEndpoints.isBlank() ? listenApi : apiEndpoints)) {
+                .split(apiEndpoints.isBlank() ? served : apiEndpoints)) {
             endpoints.add(endpoint);
         }
         StringBuilder yaml =

@@ -2,10 +2,13 @@ package io.capstan.apiserver.service;
 
 import io.capstan.apiserver.auth.TokenAuthenticator;
 import io.capstan.apiserver.storage.KvStore;
+import io.capstan.apiserver.storage.ObjectKind;
 import io.capstan.apiserver.storage.ObjectStorage;
 import io.capstan.apiserver.watch.WatchCache;
 import io.capstan.apiserver.watch.WatchCacheConfig;
 import io.capstan.apiserver.watch.WatchCaches;
+import io.capstan.proto.api.v1.Namespace;
+import io.capstan.proto.api.v1.TypedObject;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -50,7 +53,7 @@ public final class ObjectApiServer implements AutoCloseable {
         this.caches = new WatchCaches(kv, WatchCacheConfig.defaults());
         this.api = new ObjectApi(
                 storage,
-                new Namespaces(kv, config.requestTimeout()),
+                new Namespaces(kv, config.requestTimeout(), this::cachedNamespace),
                 new ServiceAllocator(
                         kv, config.serviceCidr(), config.nodePorts(), config.reservedPorts(), config.requestTimeout()),
                 new EventLeases(kv, config.eventTtl(), config.requestTimeout()),
@@ -71,6 +74,18 @@ public final class ObjectApiServer implements AutoCloseable {
         Gauge.builder("capstan.api.watch.cache.events", caches, c -> sum(c, WatchCache::windowSize))
                 .description("Events held in the watch caches' windows")
                 .register(registry);
+    }
+
+    /** The namespace as this server's cache has it, if the cache answers at once. */
+    private Optional<Namespace> cachedNamespace(String name) {
+        try {
+            return caches.cache(ObjectKind.NAMESPACE)
+                    .get("", name)
+                    .getNow(Optional.empty())
+                    .map(TypedObject::getNamespace);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     public ObjectApiServer start() throws IOException {
@@ -99,8 +114,13 @@ public final class ObjectApiServer implements AutoCloseable {
         return c == null ? 0 : c.compactedRevision();
     }
 
-    public Optional<MeterRegistry> registry() {
-        return Optional.of(registry);
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Watch streams open on this server, over all kinds. */
+    public int watcherCount() {
+        return (int) sum(caches, WatchCache::watcherCount);
     }
 
     @Override

@@ -8,11 +8,17 @@ import io.capstan.proto.api.v1.ObjectServiceGrpc;
 import io.capstan.store.StoreCluster;
 import io.capstan.store.StoreServer;
 import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.grpc.MethodDescriptor;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +90,10 @@ public final class ControlPlane implements AutoCloseable {
         }
         TokenAuthenticator.bootstrap(kv, Optional.of(TOKEN), Duration.ofSeconds(30));
         ObjectApiServer server = new ObjectApiServer(
-                        kv, tune.apply(ApiConfig.defaults()), new SimpleMeterRegistry(), "127.0.0.1:0")
+                        kv,
+                        tune.apply(ApiConfig.defaults()),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        "127.0.0.1:0")
                 .start();
         servers.set(index, server);
         channels.set(
@@ -127,9 +136,16 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A blocking stub on server {@code index} carrying the admin token. */
     public ObjectServiceGrpc.ObjectServiceBlockingStub blocking(int index) {
+        // A deadline per call, not one for the stub's lifetime: tests keep a stub for many calls.
         return ObjectServiceGrpc.newBlockingStub(channel(index))
                 .withCallCredentials(bearer(TOKEN))
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
+                .withInterceptors(new ClientInterceptor() {
+                    @Override
+                    public <Q, R> ClientCall<Q, R> interceptCall(
+                            MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                        return next.newCall(method, options.withDeadlineAfter(30, TimeUnit.SECONDS));
+                    }
+                });
     }
 
     /** An async stub on server {@code index} carrying the admin token (no deadline: watches live long). */

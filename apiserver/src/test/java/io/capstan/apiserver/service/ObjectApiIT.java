@@ -684,6 +684,21 @@ class ObjectApiIT {
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
 
+    @Test
+    void metricsCountRequestsByVerbKindAndCode() {
+        create(pod("web", "busybox"));
+        assertThatThrownBy(() -> create(pod("web", "busybox")));
+        String scrape = ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry)
+                        plane.server(0).registry())
+                .scrape();
+        assertThat(scrape)
+                .containsPattern("capstan_api_requests_seconds_count\\{code=\"OK\",kind=\"Pod\",verb=\"create\"} [1-9]")
+                .containsPattern(
+                        "capstan_api_requests_seconds_count\\{code=\"ALREADY_EXISTS\",kind=\"Pod\",verb=\"create\"} [1-9]")
+                .contains("capstan_api_watchers")
+                .contains("capstan_api_watch_cache_events");
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private TypedObject create(TypedObject object) {

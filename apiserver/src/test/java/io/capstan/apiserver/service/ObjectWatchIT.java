@@ -150,6 +150,48 @@ class ObjectWatchIT {
         assertThat(expired.errorEvents().get(0).getError().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE.value());
     }
 
+    @Test
+    void aThousandWatchersOnOneKindAllSeeEveryEventInOrder(@TempDir Path root) throws Exception {
+        plane = ControlPlane.start(3, root);
+        ObjectServiceBlockingStub api = plane.blocking(0);
+        createNamespace(api);
+        String from = ObjectKind.metadata(create(api, "seed", 0)).getResourceVersion();
+        List<Recorder> watchers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            watchers.add(watch(i % 3, from, true));
+        }
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            written.add(ObjectKind.metadata(create(api, "c-" + i, i)).getResourceVersion());
+        }
+        for (int i = 0; i < 100; i++) {
+            update(api, "c-" + i, 1000 + i);
+        }
+        String last = ObjectKind.metadata(plane.blocking(0)
+                        .get(io.capstan.proto.api.v1.GetRequest.newBuilder()
+                                .setKind("ConfigMap")
+                                .setNamespace(NS)
+                                .setName("c-99")
+                                .build())
+                        .getObject())
+                .getResourceVersion();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        watchers.stream().allMatch(w -> w.resourceVersions().contains(last)));
+        for (Recorder watcher : watchers) {
+            List<String> versions = watcher.resourceVersions();
+            assertThat(versions).hasSize(200);
+            assertThat(versions.subList(0, 100)).containsExactlyElementsOf(written);
+            assertThat(versions).isSortedAccordingTo(java.util.Comparator.comparingLong(Long::parseLong));
+            assertThat(watcher.errorEvents()).isEmpty();
+        }
+        // Each server serves its third of the streams from its own cache.
+        for (int node = 0; node < 3; node++) {
+            assertThat(plane.server(node).watcherCount()).isBetween(300, 400);
+        }
+        watchers.forEach(Recorder::cancel);
+    }
+
     private long compacted() {
         long max = 0;
         for (int i = 0; i < 3; i++) {

@@ -1,0 +1,169 @@
+package io.capstan.controllers.manager;
+
+import com.google.common.base.Splitter;
+import io.capstan.client.ClientConfig;
+import io.capstan.client.ObjectClient;
+import io.capstan.client.leaderelection.LeaderElectionConfig;
+import io.capstan.controllers.nodelifecycle.NodeLifecycleConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code capstan controller-manager}: the controllers, in one process, leader-elected on the Lease
+ * {@code kube-system/capstan-controller-manager} so that several instances can run and exactly one
+ * acts. Periods default to Kubernetes'; every one is a flag so that a local cluster or a test can run
+ * in seconds.
+ */
+@Command(
+        name = "controller-manager",
+        mixinStandardHelpOptions = true,
+        description = "Runs Capstan's controllers (scheduler, ReplicaSet, Deployment, node lifecycle, endpoints, "
+                + "garbage collector, namespace), leader-elected.")
+public final class ControllerManagerMain implements Callable<Integer> {
+    static final String LEASE_NAMESPACE = "kube-system";
+    static final String LEASE_NAME = "capstan-controller-manager";
+
+    @Option(names = "--config", description = "Client config (default: $CAPSTAN_CONFIG, else ~/.capstan/config).")
+    String config = "";
+
+    @Option(names = "--server", description = "Comma-separated API endpoints host:port; overrides the config.")
+    String server = "";
+
+    @Option(names = "--token", description = "Bearer token; overrides the config.")
+    String token = "";
+
+    @Option(
+            names = "--identity",
+            description = "This instance's name in the leader Lease (default: host name and a random suffix).")
+    String identity = "";
+
+    @Option(
+            names = "--leader-elect",
+            defaultValue = "true",
+            negatable = true,
+            description = "Elect a leader among instances (default: ${DEFAULT-VALUE}).")
+    boolean leaderElect;
+
+    @Option(names = "--leader-elect-lease-duration", defaultValue = "15s", description = "(default: ${DEFAULT-VALUE})")
+    String leaseDuration = "";
+
+    @Option(names = "--leader-elect-renew-deadline", defaultValue = "10s", description = "(default: ${DEFAULT-VALUE})")
+    String renewDeadline = "";
+
+    @Option(names = "--leader-elect-retry-period", defaultValue = "2s", description = "(default: ${DEFAULT-VALUE})")
+    String retryPeriod = "";
+
+    @Option(
+            names = "--node-monitor-grace-period",
+            defaultValue = "40s",
+            description = "A node whose Lease was not renewed for this long is Unknown (default: ${DEFAULT-VALUE}).")
+    String nodeGrace = "";
+
+    @Option(
+            names = "--node-monitor-period",
+            defaultValue = "5s",
+            description = "How often nodes are checked (default: ${DEFAULT-VALUE}).")
+    String nodeMonitorPeriod = "";
+
+    @Option(
+            names = "--default-toleration-seconds",
+            defaultValue = "300s",
+            description =
+                    "How long pods stay on a not-ready or unreachable node without a toleration of their own (default: ${DEFAULT-VALUE}).")
+    String defaultToleration = "";
+
+    @Option(
+            names = "--terminating-pod-timeout",
+            defaultValue = "60s",
+            description =
+                    "How long a pod may stay Terminating on a lost node before it is removed (default: ${DEFAULT-VALUE}).")
+    String terminatingPodTimeout = "";
+
+    @Override
+    public Integer call() throws Exception {
+        ControllerManager manager = start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            manager.close();
+                            stopped.countDown();
+                        },
+                        "controller-manager-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Connects and starts campaigning (or, without leader election, starts the controllers). */
+    public ControllerManager start() throws Exception {
+        ClientConfig clientConfig = config.isBlank() ? ClientConfig.load() : ClientConfig.load(Path.of(config));
+        if (!server.isBlank()) {
+            clientConfig = clientConfig.withEndpoints(
+                    Splitter.on(',').trimResults().omitEmptyStrings().splitToList(server));
+        }
+        if (!token.isBlank()) {
+            clientConfig = clientConfig.withToken(token);
+        }
+        String name = identity.isBlank()
+                ? InetAddress.getLocalHost().getHostName() + "_"
+                        + UUID.randomUUID().toString().substring(0, 8)
+                : identity;
+        ControllerManagerConfig settings = ControllerManagerConfig.defaults(name)
+                .withNodeLifecycle(NodeLifecycleConfig.defaults()
+                        .withGracePeriod(duration("--node-monitor-grace-period", nodeGrace))
+                        .withMonitorPeriod(duration("--node-monitor-period", nodeMonitorPeriod))
+                        .withDefaultToleration(duration("--default-toleration-seconds", defaultToleration))
+                        .withTerminatingPodTimeout(duration("--terminating-pod-timeout", terminatingPodTimeout)));
+        Optional<LeaderElectionConfig> election = leaderElect
+                ? Optional.of(LeaderElectionConfig.of(LEASE_NAMESPACE, LEASE_NAME, name)
+                        .withDurations(
+                                duration("--leader-elect-lease-duration", leaseDuration),
+                                duration("--leader-elect-renew-deadline", renewDeadline),
+                                duration("--leader-elect-retry-period", retryPeriod))
+                        .withReleaseOnStop(true))
+                : Optional.empty();
+        ObjectClient client = ObjectClient.connect(clientConfig);
+        return new ControllerManager(client, election, c -> List.of(new StandardControllers(c, settings))).start();
+    }
+
+    /** "90s", "5m", "1h", "250ms", or a bare number of seconds. */
+    static Duration duration(String option, String text) {
+        String t = text.trim();
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            char unit = t.charAt(t.length() - 1);
+            if (Character.isDigit(unit)) {
+                return Duration.ofSeconds(Long.parseLong(t));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            Duration parsed = switch (unit) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> null;
+            };
+            if (parsed != null) {
+                return parsed;
+            }
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                option + ": expected a duration such as 30s, 5m or 1h, got \"" + text + "\"");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ControllerManagerMain()).execute(args));
+    }
+}
