@@ -44,6 +44,7 @@ import picocli.CommandLine.Option;
         description = "Runs a control-plane node: a store peer and the object API server.")
 public final class ServerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
+    private static final Duration STARTUP_DEADLINE = Duration.ofMinutes(3);
 
     @Mixin
     StoreMain store = new StoreMain();
@@ -165,9 +166,32 @@ public final class ServerMain implements Callable<Integer> {
             }
         }
 
-        Optional<String> minted = TokenAuthenticator.bootstrap(
-                kv, token.isBlank() ? Optional.empty() : Optional.of(token), Duration.ofSeconds(60));
-        ObjectApiServer api = new ObjectApiServer(kv, config, registry, listenApi).start();
+        // A new cluster may take a while to elect its store leader (peers starting one by one, a
+        // loaded machine): the first store requests are retried until the deadline, not given up.
+        long deadline = System.nanoTime() + STARTUP_DEADLINE.toNanos();
+        Optional<String> minted = Optional.empty();
+        boolean bootstrapped = false;
+        // start() creates the namespaces that always exist before it serves: nothing to undo if that fails.
+        ObjectApiServer api = new ObjectApiServer(kv, config, registry, listenApi);
+        while (true) {
+            try {
+                if (!bootstrapped) {
+                    minted = TokenAuthenticator.bootstrap(
+                            kv, token.isBlank() ? Optional.empty() : Optional.of(token), timeout);
+                    bootstrapped = true;
+                }
+                api.start();
+                break;
+            } catch (java.io.IOException e) {
+                throw e;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.warn("the store is not serving yet ({}); trying again", e.toString());
+                Thread.sleep(1000);
+            }
+        }
         String served = host(listenApi) + ":" + api.port();
         log.info("object API serving on {}", served);
         if (minted.isPresent() && token.isBlank()) {

@@ -113,7 +113,7 @@ public final class ObjectApi {
             TypedObject defaulted = Defaults.apply(object);
             ValidationException.throwIfAny(Validation.validateCreate(defaulted));
             TxnGuard guard =
-                    namespaces.activeGuard(kind, ObjectKind.metadata(defaulted).getNamespace());
+                    namespaces.activeGuard(kind, ObjectKind.metadata(defaulted).getNamespace(), attempt == 1);
             if (kind == ObjectKind.SERVICE) {
                 ServiceAllocator.Allocation allocation = allocator.allocate(defaulted.getService(), null);
                 defaulted = TypedObject.newBuilder()
