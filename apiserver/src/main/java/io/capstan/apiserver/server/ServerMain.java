@@ -1,6 +1,7 @@
 package io.capstan.apiserver.server;
 
 import com.google.common.base.Splitter;
+import io.capstan.api.flags.Durations;
 import io.capstan.apiserver.auth.TokenAuthenticator;
 import io.capstan.apiserver.service.ApiConfig;
 import io.capstan.apiserver.service.ObjectApiServer;
@@ -139,8 +140,8 @@ public final class ServerMain implements Callable<Integer> {
         ApiConfig config = ApiConfig.defaults()
                 .withServiceCidr(serviceCidr)
                 .withNodePorts(nodePortRange)
-                .withCompactionInterval(parseDuration("--compaction-interval", compactionInterval))
-                .withEventTtl(parseDuration("--event-ttl", eventTtl))
+                .withCompactionInterval(Durations.parse("--compaction-interval", compactionInterval))
+                .withEventTtl(Durations.parse("--event-ttl", eventTtl))
                 .withReservedPorts(reservedPorts());
         Duration timeout = config.requestTimeout();
 
@@ -254,34 +255,6 @@ public final class ServerMain implements Callable<Integer> {
             return Path.of(env);
         }
         return Path.of(System.getProperty("user.home"), ".capstan", "config");
-    }
-
-    /** "90s", "5m", "1h", "250ms", or a bare number of seconds. */
-    static Duration parseDuration(String option, String text) {
-        String t = text.trim();
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            char unit = t.charAt(t.length() - 1);
-            if (Character.isDigit(unit)) {
-                return Duration.ofSeconds(Long.parseLong(t));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            Duration parsed = switch (unit) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> null;
-            };
-            if (parsed != null) {
-                return parsed;
-            }
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(
-                option + ": expected a duration such as 30s, 5m or 1h, got \"" + text + "\"");
     }
 
     private static InetSocketAddress parseAddress(String hostPort) {

@@ -1,13 +1,13 @@
 package io.capstan.controllers.manager;
 
 import com.google.common.base.Splitter;
+import io.capstan.api.flags.Durations;
 import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.leaderelection.LeaderElectionConfig;
 import io.capstan.controllers.nodelifecycle.NodeLifecycleConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -119,48 +119,21 @@ public final class ControllerManagerMain implements Callable<Integer> {
                 : identity;
         ControllerManagerConfig settings = ControllerManagerConfig.defaults(name)
                 .withNodeLifecycle(NodeLifecycleConfig.defaults()
-                        .withGracePeriod(duration("--node-monitor-grace-period", nodeGrace))
-                        .withMonitorPeriod(duration("--node-monitor-period", nodeMonitorPeriod))
-                        .withDefaultToleration(duration("--default-toleration-seconds", defaultToleration))
-                        .withTerminatingPodTimeout(duration("--terminating-pod-timeout", terminatingPodTimeout)));
+                        .withGracePeriod(Durations.parse("--node-monitor-grace-period", nodeGrace))
+                        .withMonitorPeriod(Durations.parse("--node-monitor-period", nodeMonitorPeriod))
+                        .withDefaultToleration(Durations.parse("--default-toleration-seconds", defaultToleration))
+                        .withTerminatingPodTimeout(
+                                Durations.parse("--terminating-pod-timeout", terminatingPodTimeout)));
         Optional<LeaderElectionConfig> election = leaderElect
                 ? Optional.of(LeaderElectionConfig.of(LEASE_NAMESPACE, LEASE_NAME, name)
                         .withDurations(
-                                duration("--leader-elect-lease-duration", leaseDuration),
-                                duration("--leader-elect-renew-deadline", renewDeadline),
-                                duration("--leader-elect-retry-period", retryPeriod))
+                                Durations.parse("--leader-elect-lease-duration", leaseDuration),
+                                Durations.parse("--leader-elect-renew-deadline", renewDeadline),
+                                Durations.parse("--leader-elect-retry-period", retryPeriod))
                         .withReleaseOnStop(true))
                 : Optional.empty();
         ObjectClient client = ObjectClient.connect(clientConfig);
         return new ControllerManager(client, election, c -> List.of(new StandardControllers(c, settings))).start();
-    }
-
-    /** "90s", "5m", "1h", "250ms", or a bare number of seconds. */
-    static Duration duration(String option, String text) {
-        String t = text.trim();
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            char unit = t.charAt(t.length() - 1);
-            if (Character.isDigit(unit)) {
-                return Duration.ofSeconds(Long.parseLong(t));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            Duration parsed = switch (unit) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> null;
-            };
-            if (parsed != null) {
-                return parsed;
-            }
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(
-                option + ": expected a duration such as 30s, 5m or 1h, got \"" + text + "\"");
     }
 
     public static void main(String[] args) {
