@@ -1,6 +1,6 @@
 package io.capstan.controllers.deployment;
 
-import io.capstan.controllers.common.ProtoTimes;
+import io.capstan.client.events.ProtoTimes;
 import io.capstan.proto.api.v1.Condition;
 import io.capstan.proto.api.v1.ConditionStatus;
 import io.capstan.proto.api.v1.DeploymentCondition;

@@ -1,7 +1,7 @@
 package io.capstan.controllers.replicaset;
 
+import io.capstan.client.events.ProtoTimes;
 import io.capstan.controllers.common.Pods;
-import io.capstan.controllers.common.ProtoTimes;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodStatus;
 import java.time.Duration;

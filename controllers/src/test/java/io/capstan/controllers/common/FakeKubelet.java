@@ -5,6 +5,7 @@ import io.capstan.client.ConflictException;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.ObjectKey;
+import io.capstan.client.events.ProtoTimes;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Indexer;
 import io.capstan.proto.api.v1.Condition;

@@ -1,5 +1,6 @@
 package io.capstan.controllers.common;
 
+import io.capstan.client.events.EventRecorder;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.ObjectReference;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import io.capstan.client.ClientConfig;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.controller.Controller;
+import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.Informer;
 import io.capstan.controllers.deployment.DeploymentController;
 import io.capstan.controllers.replicaset.ReplicaSetController;

@@ -2,7 +2,7 @@ package io.capstan.controllers.replicaset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.capstan.controllers.common.ProtoTimes;
+import io.capstan.client.events.ProtoTimes;
 import io.capstan.proto.api.v1.Condition;
 import io.capstan.proto.api.v1.ConditionStatus;
 import io.capstan.proto.api.v1.Pod;

@@ -1,4 +1,4 @@
-package io.capstan.controllers.common;
+package io.capstan.client.events;
 
 import com.google.protobuf.Timestamp;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.capstan.controllers.common;
+package io.capstan.client.events;
 
 import io.capstan.client.ApiException;
 import io.capstan.client.KindClient;

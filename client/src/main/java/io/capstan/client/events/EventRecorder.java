@@ -1,4 +1,4 @@
-package io.capstan.controllers.common;
+package io.capstan.client.events;
 
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.ObjectMeta;
