@@ -1,0 +1,211 @@
+package io.capstan.kubelet;
+
+import io.capstan.client.ListOptions;
+import io.capstan.client.ObjectClient;
+import io.capstan.client.events.ApiEventRecorder;
+import io.capstan.client.informer.EventHandler;
+import io.capstan.client.informer.Informer;
+import io.capstan.kubelet.node.NodeAgent;
+import io.capstan.kubelet.pod.ConfigSource;
+import io.capstan.kubelet.pod.EndpointsView;
+import io.capstan.kubelet.pod.HealthChecks;
+import io.capstan.kubelet.pod.PodWorkers;
+import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.proto.api.v1.ConfigMap;
+import io.capstan.proto.api.v1.EndpointAddress;
+import io.capstan.proto.api.v1.EndpointPort;
+import io.capstan.proto.api.v1.EndpointSubset;
+import io.capstan.proto.api.v1.Endpoints;
+import io.capstan.proto.api.v1.Pod;
+import io.capstan.proto.api.v1.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node agent: registers and heartbeats its Node ({@link NodeAgent}), watches the pods bound to
+ * it (a field selector on spec.nodeName: it never sees other nodes' pods) and hands each to its
+ * pod worker ({@link PodWorkers}), with ConfigMaps, Secrets and Endpoints cached for the workers'
+ * environment, volumes and graceful termination.
+ */
+public final class Kubelet implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
+    private static final Duration INFORMER_RESYNC = Duration.ofMinutes(5);
+
+    private final KubeletConfig config;
+    private final ContainerRuntime runtime;
+    private final NodeAgent node;
+    private final PodWorkers workers;
+    private final ApiEventRecorder events;
+    private final List<Informer<?>> informers = new ArrayList<>();
+
+    private Kubelet(
+            ObjectClient client, KubeletConfig config, ContainerRuntime runtime, HealthChecks health, Clock clock) {
+        this.config = config;
+        this.runtime = runtime;
+        String nodeName = config.node().name();
+        this.node = new NodeAgent(client, config.node(), runtime.version(), clock);
+        this.events = new ApiEventRecorder(client.events(), "kubelet", nodeName, clock);
+        Informer<ConfigMap> configMaps = Informer.create(client.configMaps(), ListOptions.all(), INFORMER_RESYNC);
+        Informer<Secret> secrets = Informer.create(client.secrets(), ListOptions.all(), INFORMER_RESYNC);
+        Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), INFORMER_RESYNC);
+        Informer<Pod> pods = Informer.create(
+                client.pods(), ListOptions.all().withFieldSelector("spec.nodeName=" + nodeName), INFORMER_RESYNC);
+        ConfigSource configSource = new ConfigSource() {
+            @Override
+            public Optional<ConfigMap> configMap(String namespace, String name) {
+                return configMaps.indexer().get(namespace, name);
+            }
+
+            @Override
+            public Optional<Secret> secret(String namespace, String name) {
+                return secrets.indexer().get(namespace, name);
+            }
+        };
+        EndpointsView endpointsView = (namespace, hostIp, hostPorts) -> listed(endpoints, namespace, hostIp, hostPorts);
+        this.workers = new PodWorkers(
+                nodeName,
+                config.node().address(),
+                config.podsDir(),
+                runtime,
+                client.pods(),
+                configSource,
+                endpointsView,
+                events,
+                health,
+                config.timings(),
+                clock);
+        EventHandler<Object> anyChange = new EventHandler<>() {
+            @Override
+            public void onAdd(Object object) {
+                workers.requestAll();
+            }
+
+            @Override
+            public void onUpdate(Object oldObject, Object newObject) {
+                if (oldObject != newObject) {
+                    workers.requestAll();
+                }
+            }
+
+            @Override
+            public void onDelete(Object object) {
+                workers.requestAll();
+            }
+        };
+        configMaps.addHandler(adapt(anyChange));
+        secrets.addHandler(adapt(anyChange));
+        endpoints.addHandler(adapt(anyChange));
+        pods.addHandler(new EventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                workers.podChanged(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod newPod) {
+                workers.podChanged(newPod);
+            }
+
+            @Override
+            public void onDelete(Pod pod) {
+                workers.podDeleted(pod);
+            }
+        });
+        informers.add(configMaps);
+        informers.add(secrets);
+        informers.add(endpoints);
+        informers.add(pods);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> EventHandler<T> adapt(EventHandler<Object> handler) {
+        return (EventHandler<T>) (EventHandler<?>) handler;
+    }
+
+    /**
+     * Registers the node, starts the informers and, once they have listed, the pod workers' removal
+     * of containers no pod owns.
+     */
+    public static Kubelet start(
+            ObjectClient client, KubeletConfig config, ContainerRuntime runtime, HealthChecks health, Clock clock)
+            throws InterruptedException {
+        try {
+            Files.createDirectories(config.podsDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Kubelet kubelet = new Kubelet(client, config, runtime, health, clock);
+        kubelet.node.start();
+        for (Informer<?> informer : kubelet.informers) {
+            informer.start();
+        }
+        for (Informer<?> informer : kubelet.informers) {
+            while (!informer.awaitSynced(Duration.ofSeconds(10))) {
+                log.info("Waiting for the {} informer to list", informer.kind());
+            }
+        }
+        kubelet.workers.markSynced();
+        log.info(
+                "Kubelet of node {} runs ({} runtime, address {})",
+                config.node().name(),
+                runtime.name(),
+                config.node().address());
+        return kubelet;
+    }
+
+    public String nodeName() {
+        return config.node().name();
+    }
+
+    public ContainerRuntime runtime() {
+        return runtime;
+    }
+
+    /** The uids of the pods this kubelet works on. */
+    public Set<String> podUids() {
+        return workers.podUids();
+    }
+
+    private static boolean listed(Informer<Endpoints> endpoints, String namespace, String hostIp, Set<Integer> ports) {
+        for (Endpoints e : endpoints.indexer().list(namespace)) {
+            for (EndpointSubset subset : e.getSubsetsList()) {
+                boolean addressed = false;
+                for (EndpointAddress address : subset.getAddressesList()) {
+                    addressed |= address.getIp().equals(hostIp);
+                }
+                if (!addressed) {
+                    continue;
+                }
+                for (EndpointPort port : subset.getPortsList()) {
+                    if (ports.contains(port.getPort())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Stops watching and heartbeating; containers keep running (a restarted kubelet adopts them),
+     * as when the process is killed.
+     */
+    @Override
+    public void close() {
+        node.close();
+        for (Informer<?> informer : informers) {
+            informer.close();
+        }
+        workers.close();
+        events.close();
+    }
+}
