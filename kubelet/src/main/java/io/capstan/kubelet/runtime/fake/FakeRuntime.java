@@ -37,6 +37,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private final String node;
     private final Clock clock;
     private final Map<String, RuntimeContainer> containers = new ConcurrentHashMap<>();
+    private final Map<String, ContainerConfig> configs = new ConcurrentHashMap<>();
     private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private volatile ContainerListener listener = (labels, id) -> {};
@@ -49,6 +50,11 @@ public final class FakeRuntime implements ContainerRuntime {
     /** Images that fail to pull from now on, to show ErrImagePull. */
     public Set<String> missingImages() {
         return missingImages;
+    }
+
+    /** The config a container was created with (env, mounts, ports), or null once removed. */
+    public @org.jspecify.annotations.Nullable ContainerConfig config(String containerId) {
+        return configs.get(containerId);
     }
 
     /** Ends a running container as if its process exited with {@code exitCode}. */
@@ -88,6 +94,7 @@ public final class FakeRuntime implements ContainerRuntime {
                     "container labelled for node " + config.labels().node());
         }
         String id = "fake-" + ids.incrementAndGet();
+        configs.put(id, config);
         containers.put(
                 id,
                 new RuntimeContainer(
@@ -129,6 +136,7 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public void remove(String containerId) {
         RuntimeContainer removed = containers.remove(containerId);
+        configs.remove(containerId);
         if (removed != null) {
             listener.changed(removed.labels(), containerId);
         }
