@@ -42,7 +42,10 @@ class KubeletFakeRuntimeIT {
     void start(@TempDir Path root) throws Exception {
         harness = KubeletHarness.start(root);
         runtime = new FakeRuntime("node-a", Clock.systemUTC());
-        kubelet = harness.kubelet("node-a", runtime);
+        KubeletConfig config = harness.config("node-a");
+        config = new KubeletConfig(
+                config.node(), config.rootDir(), config.timings().withEndpointsDrain(Duration.ofSeconds(30)));
+        kubelet = harness.kubelet(config, runtime, io.capstan.kubelet.pod.HealthChecks.NONE);
     }
 
     @AfterAll
@@ -189,6 +192,169 @@ class KubeletFakeRuntimeIT {
                 Path.of("/tmp")));
         runtime.start(id);
         await().atMost(DEADLINE).until(() -> runtime.list().stream().noneMatch(c -> c.id().equals(id)));
+    }
+
+    @Test
+    void aDeletedPodTurnsNotReadyAndKeepsRunningUntilItLeavesTheEndpoints() {
+        Pod created = harness.api.pods().create(KubeletHarness.pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: served, namespace: default}
+                spec:
+                  nodeName: node-a
+                  containers:
+                  - {name: web, image: demo, ports: [{containerPort: 80}]}
+                """));
+        String uid = created.getMetadata().getUid();
+        Pod ready = await().atMost(DEADLINE)
+                .until(() -> harness.api.pods().get("default", "served"), KubeletFakeRuntimeIT::ready);
+        int hostPort = ready.getStatus().getHostPorts(0).getHostPort();
+        harness.api.endpoints().create(KubeletHarness.endpoints("default", "served-svc", "127.0.0.1", hostPort));
+
+        harness.api.pods().delete("default", "served");
+        Pod terminating =
+                await().atMost(DEADLINE).until(() -> harness.api.pods().get("default", "served"), p -> !ready(p));
+        assertThat(terminating.getMetadata().hasDeletionTimestamp()).isTrue();
+        assertThat(terminating.getStatus().getContainerStatuses(0).getReady()).isFalse();
+        // still listed: the container keeps serving
+        assertThat(running(uid, 0)).isNotNull();
+        assertThat(harness.api.pods().get("default", "served").getMetadata().getUid())
+                .isEqualTo(uid);
+
+        harness.api.endpoints().delete("default", "served-svc");
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(runtime.list()).noneMatch(c -> c.labels().podUid().equals(uid));
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> harness.api.pods().get("default", "served"))
+                    .isInstanceOf(NotFoundException.class);
+        });
+    }
+
+    @Test
+    void envAndVolumesComeFromConfigMapsAndVolumesFollowTheirChanges() throws Exception {
+        harness.api
+                .configMaps()
+                .create(io.capstan.proto.api.v1.ConfigMap.newBuilder()
+                        .setMetadata(io.capstan.proto.api.v1.ObjectMeta.newBuilder()
+                                .setNamespace("default")
+                                .setName("web-config"))
+                        .putData("MODE", "blue")
+                        .build());
+        Pod created = harness.api.pods().create(KubeletHarness.pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: configured, namespace: default}
+                spec:
+                  nodeName: node-a
+                  volumes: [{name: cfg, configMap: {name: web-config}}]
+                  containers:
+                  - name: web
+                    image: demo
+                    args: ["--mode=$(MODE)"]
+                    envFrom: [{configMapRef: {name: web-config}}]
+                    volumeMounts: [{name: cfg, mountPath: /etc/web}]
+                """));
+        String uid = created.getMetadata().getUid();
+        RuntimeContainer container = await().atMost(DEADLINE).until(() -> running(uid, 0), c -> c != null);
+        var config = runtime.config(container.id());
+        assertThat(config.env()).containsEntry("MODE", "blue").containsEntry("HOSTNAME", "configured");
+        assertThat(config.args()).containsExactly("--mode=blue");
+        Path mounted = config.mounts().get(0).hostPath();
+        assertThat(config.mounts().get(0).containerPath()).isEqualTo("/etc/web");
+        assertThat(mounted.resolve("MODE")).hasContent("blue");
+
+        var map = harness.api.configMaps().get("default", "web-config");
+        harness.api.configMaps().update(map.toBuilder().putData("MODE", "green").build());
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(mounted.resolve("MODE")).hasContent("green"));
+        assertThat(running(uid, 0))
+                .as("a volume update does not restart the container")
+                .isNotNull();
+        harness.api
+                .pods()
+                .delete("default", "configured", DeleteOptions.defaults().withGracePeriod(Duration.ZERO));
+        await().atMost(DEADLINE).until(() -> !java.nio.file.Files.exists(mounted));
+    }
+
+    @Test
+    void aMissingConfigMapShowsCreateContainerConfigErrorUntilItExists() {
+        harness.api.pods().create(KubeletHarness.pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: unconfigured, namespace: default}
+                spec:
+                  nodeName: node-a
+                  containers:
+                  - name: web
+                    image: demo
+                    env: [{name: X, valueFrom: {configMapKeyRef: {name: later, key: x}}}]
+                """));
+        Pod waiting = await().atMost(DEADLINE)
+                .until(
+                        () -> harness.api.pods().get("default", "unconfigured"),
+                        p -> p.getStatus().getContainerStatusesCount() == 1
+                                && p.getStatus()
+                                        .getContainerStatuses(0)
+                                        .getState()
+                                        .getWaiting()
+                                        .getReason()
+                                        .equals("CreateContainerConfigError"));
+        assertThat(waiting.getStatus()
+                        .getContainerStatuses(0)
+                        .getState()
+                        .getWaiting()
+                        .getMessage())
+                .isEqualTo("configmap \"later\" not found");
+        harness.api
+                .configMaps()
+                .create(io.capstan.proto.api.v1.ConfigMap.newBuilder()
+                        .setMetadata(io.capstan.proto.api.v1.ObjectMeta.newBuilder()
+                                .setNamespace("default")
+                                .setName("later"))
+                        .putData("x", "1")
+                        .build());
+        await().atMost(DEADLINE)
+                .until(() -> harness.api.pods().get("default", "unconfigured"), KubeletFakeRuntimeIT::ready);
+        harness.api
+                .pods()
+                .delete("default", "unconfigured", DeleteOptions.defaults().withGracePeriod(Duration.ZERO));
+    }
+
+    @Test
+    void aRestartedKubeletAdoptsItsRunningContainers() throws Exception {
+        Pod created = harness.api.pods().create(KubeletHarness.pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: survivor, namespace: default}
+                spec:
+                  nodeName: node-a
+                  containers: [{name: web, image: demo, ports: [{containerPort: 80}]}]
+                """));
+        String uid = created.getMetadata().getUid();
+        Pod before = await().atMost(DEADLINE)
+                .until(() -> harness.api.pods().get("default", "survivor"), KubeletFakeRuntimeIT::ready);
+        RuntimeContainer container = running(uid, 0);
+        kubelet.close();
+        KubeletConfig config = harness.config("node-a");
+        kubelet = harness.kubelet(
+                new KubeletConfig(
+                        config.node(), config.rootDir(), config.timings().withEndpointsDrain(Duration.ofSeconds(30))),
+                runtime,
+                io.capstan.kubelet.pod.HealthChecks.NONE);
+        // a sync has happened once the new kubelet holds the pod; the same container still runs
+        await().atMost(DEADLINE).until(() -> kubelet.podUids().contains(uid));
+        await().atMost(DEADLINE).until(() -> harness.api.leases().get("kube-node-lease", "node-a") != null);
+        Pod after = harness.api.pods().get("default", "survivor");
+        assertThat(running(uid, 0).id()).isEqualTo(container.id());
+        assertThat(runtime.list())
+                .filteredOn(c -> c.labels().podUid().equals(uid))
+                .hasSize(1);
+        assertThat(after.getStatus().getHostPortsList())
+                .isEqualTo(before.getStatus().getHostPortsList());
+        assertThat(after.getStatus().getContainerStatuses(0).getRestartCount()).isZero();
+        harness.api
+                .pods()
+                .delete("default", "survivor", DeleteOptions.defaults().withGracePeriod(Duration.ZERO));
     }
 
     private RuntimeContainer running(String uid, int attempt) {

@@ -76,6 +76,20 @@ public final class KubeletHarness implements AutoCloseable {
         return object.getPod();
     }
 
+    /** An Endpoints object listing one address and port, as the endpoints controller writes them. */
+    public static io.capstan.proto.api.v1.Endpoints endpoints(String namespace, String name, String ip, int port) {
+        return io.capstan.proto.api.v1.Endpoints.newBuilder()
+                .setMetadata(io.capstan.proto.api.v1.ObjectMeta.newBuilder()
+                        .setNamespace(namespace)
+                        .setName(name))
+                .addSubsets(io.capstan.proto.api.v1.EndpointSubset.newBuilder()
+                        .addAddresses(io.capstan.proto.api.v1.EndpointAddress.newBuilder()
+                                .setIp(ip))
+                        .addPorts(io.capstan.proto.api.v1.EndpointPort.newBuilder()
+                                .setPort(port)))
+                .build();
+    }
+
     @Override
     public void close() throws Exception {
         api.close();
