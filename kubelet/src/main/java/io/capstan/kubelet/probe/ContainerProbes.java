@@ -60,7 +60,7 @@ public final class ContainerProbes {
     private boolean delivering;
 
     /** One probe of the container: its timer and its run of equal outcomes. */
-    private final class Worker {
+    private static final class Worker {
         final ProbeKind kind;
         final ProbeSpec spec;
         Scheduler.@Nullable Cancellable timer; // guarded by ContainerProbes.this

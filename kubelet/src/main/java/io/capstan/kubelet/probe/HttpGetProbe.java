@@ -60,7 +60,10 @@ final class HttpGetProbe {
         try {
             first = new URI(scheme + "://" + DialErrors.hostPort(host, port) + path);
         } catch (URISyntaxException e) {
-            return ProbeResult.unknown("httpGet.path: " + e.getMessage());
+            return ProbeResult.unknown("httpGet: invalid URL: " + e.getMessage());
+        }
+        if (first.getHost() == null) {
+            return ProbeResult.unknown("httpGet.host: invalid host \"" + host + "\"");
         }
         List<HttpHeader> headers = action.getHttpHeadersList();
         for (int i = 0; i < headers.size(); i++) {

@@ -201,6 +201,19 @@ class HttpGetProbeIT {
     }
 
     @Test
+    void invalidHostIsUnknown() {
+        Probe probe = get("/", port).toBuilder()
+                .setHttpGet(get("/", port).getHttpGet().toBuilder().setHost("no_such host"))
+                .build();
+
+        assertThat(probe(probe).outcome()).isEqualTo(ProbeResult.Outcome.UNKNOWN);
+        probe = get("/", port).toBuilder()
+                .setHttpGet(get("/", port).getHttpGet().toBuilder().setHost("under_score"))
+                .build();
+        assertThat(probe(probe)).isEqualTo(ProbeResult.unknown("httpGet.host: invalid host \"under_score\""));
+    }
+
+    @Test
     void redirectOnTheSameHostIsFollowed() {
         answer = exchange -> {
             if (exchange.getRequestURI().getPath().equals("/old")) {
