@@ -5,11 +5,15 @@ import io.capstan.client.ObjectClient;
 import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Informer;
+import io.capstan.client.scheduler.ThreadScheduler;
 import io.capstan.kubelet.node.NodeAgent;
 import io.capstan.kubelet.pod.ConfigSource;
 import io.capstan.kubelet.pod.EndpointsView;
 import io.capstan.kubelet.pod.HealthChecks;
 import io.capstan.kubelet.pod.PodWorkers;
+import io.capstan.kubelet.probe.ActionProber;
+import io.capstan.kubelet.probe.ProbeHealthChecks;
+import io.capstan.kubelet.probe.ProbeManager;
 import io.capstan.kubelet.runtime.ContainerRuntime;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.EndpointAddress;
@@ -27,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +52,29 @@ public final class Kubelet implements AutoCloseable {
     private final PodWorkers workers;
     private final ApiEventRecorder events;
     private final List<Informer<?>> informers = new ArrayList<>();
+    private static final int PROBE_THREADS = 8;
+    private @Nullable ExecutorService probeExecutor;
+    private @Nullable ThreadScheduler probeScheduler;
+    private @Nullable ProbeManager probes;
 
     private Kubelet(
-            ObjectClient client, KubeletConfig config, ContainerRuntime runtime, HealthChecks health, Clock clock) {
+            ObjectClient client,
+            KubeletConfig config,
+            ContainerRuntime runtime,
+            @Nullable HealthChecks checks,
+            Clock clock) {
         this.config = config;
         this.runtime = runtime;
         String nodeName = config.node().name();
         this.node = new NodeAgent(client, config.node(), runtime.version(), clock);
         this.events = new ApiEventRecorder(client.events(), "kubelet", nodeName, clock);
+        HealthChecks health = checks;
+        if (health == null) {
+            this.probeExecutor = ProbeManager.newExecutor(PROBE_THREADS);
+            this.probeScheduler = new ThreadScheduler("probe-timer");
+            this.probes = new ProbeManager(new ActionProber(runtime), probeScheduler, probeExecutor);
+            health = new ProbeHealthChecks(probes, events, config.node().address());
+        }
         Informer<ConfigMap> configMaps = Informer.create(client.configMaps(), ListOptions.all(), INFORMER_RESYNC);
         Informer<Secret> secrets = Informer.create(client.secrets(), ListOptions.all(), INFORMER_RESYNC);
         Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), INFORMER_RESYNC);
@@ -131,12 +152,22 @@ public final class Kubelet implements AutoCloseable {
         return (EventHandler<T>) (EventHandler<?>) handler;
     }
 
+    /** Starts a kubelet whose containers are probed as their specs say. */
+    public static Kubelet start(ObjectClient client, KubeletConfig config, ContainerRuntime runtime, Clock clock)
+            throws InterruptedException {
+        return start(client, config, runtime, null, clock);
+    }
+
     /**
      * Registers the node, starts the informers and, once they have listed, the pod workers' removal
      * of containers no pod owns.
      */
     public static Kubelet start(
-            ObjectClient client, KubeletConfig config, ContainerRuntime runtime, HealthChecks health, Clock clock)
+            ObjectClient client,
+            KubeletConfig config,
+            ContainerRuntime runtime,
+            @Nullable HealthChecks health,
+            Clock clock)
             throws InterruptedException {
         try {
             Files.createDirectories(config.podsDir());
@@ -206,6 +237,15 @@ public final class Kubelet implements AutoCloseable {
             informer.close();
         }
         workers.close();
+        if (probes != null) {
+            probes.close();
+        }
+        if (probeScheduler != null) {
+            probeScheduler.close();
+        }
+        if (probeExecutor != null) {
+            probeExecutor.shutdownNow();
+        }
         events.close();
     }
 }

@@ -6,7 +6,6 @@ import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
 import io.capstan.kubelet.node.HostResources;
 import io.capstan.kubelet.node.NodeConfig;
-import io.capstan.kubelet.pod.HealthChecks;
 import io.capstan.kubelet.pod.PodTimings;
 import io.capstan.kubelet.runtime.ContainerRuntime;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
@@ -171,8 +170,8 @@ public final class KubeletMain implements Callable<Integer> {
                 .withEndpointsDrain(Durations.parse("--endpoints-drain-timeout", endpointsDrain));
         ContainerRuntime containers = runtime(root);
         ObjectClient client = ObjectClient.connect(clientConfig);
-        Kubelet kubelet = Kubelet.start(
-                client, new KubeletConfig(nodeConfig, root, timings), containers, HealthChecks.NONE, Clock.systemUTC());
+        Kubelet kubelet =
+                Kubelet.start(client, new KubeletConfig(nodeConfig, root, timings), containers, Clock.systemUTC());
         return new Running(kubelet, containers, client);
     }
 

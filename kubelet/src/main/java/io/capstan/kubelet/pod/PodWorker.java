@@ -391,6 +391,7 @@ final class PodWorker {
                             spec,
                             id,
                             HostPorts.mappings(ports, spec.getName()),
+                            container.startedAt() != null ? container.startedAt() : container.createdAt(),
                             wasReady,
                             () -> context.requestSync().accept(uid));
         });

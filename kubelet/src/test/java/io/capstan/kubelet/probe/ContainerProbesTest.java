@@ -7,6 +7,7 @@ import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capstan.client.scheduler.ManualScheduler;
 import io.capstan.proto.api.v1.Container;
 import io.capstan.proto.api.v1.Probe;
 import java.time.Duration;

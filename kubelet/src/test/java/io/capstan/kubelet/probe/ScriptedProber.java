@@ -1,5 +1,6 @@
 package io.capstan.kubelet.probe;
 
+import io.capstan.client.scheduler.ManualScheduler;
 import io.capstan.proto.api.v1.ExecAction;
 import io.capstan.proto.api.v1.Probe;
 import java.time.Duration;
