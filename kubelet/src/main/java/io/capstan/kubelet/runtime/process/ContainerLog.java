@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -163,10 +165,18 @@ final class ContainerLog {
         notifyAll();
     }
 
-    /** Waits up to {@code millis} until the log grows past {@code offset} or is finished. */
-    synchronized void awaitBeyond(long offset, long millis) throws InterruptedException {
-        if (end <= offset && !finished) {
-            wait(millis);
+    /**
+     * Waits up to {@code millis} until the log grows past {@code offset}, is finished, or {@code
+     * stop} (checked on each {@link #wake}) says to give up.
+     */
+    synchronized void awaitBeyond(long offset, long millis, BooleanSupplier stop) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (end <= offset && !finished && !stop.getAsBoolean()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return;
+            }
+            wait(left);
         }
     }
 
@@ -216,10 +226,6 @@ final class ContainerLog {
                 lineStart = i + 1;
             }
         }
-    }
-
-    Path directory() {
-        return directory;
     }
 
     private Path segment(long start) {

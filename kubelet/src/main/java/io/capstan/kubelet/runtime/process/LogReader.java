@@ -25,7 +25,9 @@ final class LogReader implements LogStream {
     private final LogOptions options;
     private final OutputSink sink;
     private final Runnable onEnd;
-    private final boolean[] startsLine = {true, true};
+    // whether the next record of each stream starts a line (timestamps go there only)
+    private boolean stdoutAtLineStart = true;
+    private boolean stderrAtLineStart = true;
     private volatile boolean closed;
 
     LogReader(ContainerLog log, LogOptions options, OutputSink sink, Runnable onEnd) {
@@ -99,7 +101,7 @@ final class LogReader implements LogStream {
             } else if (snapshot.finished()) {
                 return;
             } else {
-                log.awaitBeyond(offset, FOLLOW_WAIT_MILLIS);
+                log.awaitBeyond(offset, FOLLOW_WAIT_MILLIS, () -> closed);
             }
         }
     }
@@ -116,8 +118,13 @@ final class LogReader implements LogStream {
     }
 
     private void emit(LogRecord record) {
-        int stream = record.stream().ordinal();
-        sink.write(record.stream(), record.render(options.timestamps(), startsLine[stream]));
-        startsLine[stream] = !record.partial();
+        boolean stdout = record.stream() == OutputSink.Stream.STDOUT;
+        sink.write(
+                record.stream(), record.render(options.timestamps(), stdout ? stdoutAtLineStart : stderrAtLineStart));
+        if (stdout) {
+            stdoutAtLineStart = !record.partial();
+        } else {
+            stderrAtLineStart = !record.partial();
+        }
     }
 }

@@ -38,7 +38,7 @@ record ProcStat(long pid, char state, long pgrp, long startTicks) {
         if (open <= 0 || close < open || close + 2 > line.length()) {
             return null;
         }
-        String[] fields = line.substring(close + 2).trim().split(" ");
+        String[] fields = line.substring(close + 2).trim().split(" ", -1);
         // fields[0] is field 3 (state), fields[2] field 5 (pgrp), fields[19] field 22 (starttime)
         if (fields.length < 20 || fields[0].isEmpty()) {
             return null;

@@ -83,7 +83,7 @@ final class ProcessExec implements ExecSession {
         ProcessExec exec = new ProcessExec(process, sink, groups, onClose, 0);
         pumps.execute(() -> exec.pump(process.getInputStream(), OutputSink.Stream.STDOUT));
         pumps.execute(() -> exec.pump(process.getErrorStream(), OutputSink.Stream.STDERR));
-        process.onExit().thenRun(onClose);
+        var unused = process.onExit().thenRun(onClose);
         return exec;
     }
 

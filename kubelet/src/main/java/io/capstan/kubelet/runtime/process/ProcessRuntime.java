@@ -269,7 +269,7 @@ public final class ProcessRuntime implements ContainerRuntime {
                 r -> daemon(r, "process-runtime-" + node + "-io-" + threads.incrementAndGet()));
         load();
         long interval = options.pollInterval().toMillis();
-        poller.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
+        var unused = poller.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -592,7 +592,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         container.status(ProcessContainer.Status.running(startedAt, launch));
         log.debug("Started container {} pid {} (wrapper {})", spec.id(), pid, pids[0]);
-        wrapper.onExit().thenRun(() -> {
+        var unused = wrapper.onExit().thenRun(() -> {
             if (!closed) {
                 try {
                     poller.execute(() -> checkExit(container));
@@ -810,9 +810,14 @@ public final class ProcessRuntime implements ContainerRuntime {
             if (closed) {
                 return;
             }
-            if (container.isRunning()) {
-                collect(container);
-                checkExit(container);
+            // a throw would end the schedule for good
+            try {
+                if (container.isRunning()) {
+                    collect(container);
+                    checkExit(container);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Polling container {} failed, will retry", container.id(), e);
             }
         }
     }
@@ -915,7 +920,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        String[] parts = text.get().split("\\s+");
+        String[] parts = text.get().split("\\s+", -1);
         if (parts.length != 2) {
             return Optional.empty();
         }

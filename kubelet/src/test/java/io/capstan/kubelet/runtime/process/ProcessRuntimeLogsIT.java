@@ -127,6 +127,20 @@ class ProcessRuntimeLogsIT extends ProcessRuntimeTestBase {
     }
 
     @Test
+    void removingTheContainerEndsAFollow() throws Exception {
+        ProcessRuntime runtime = newRuntime();
+        String id = run(runtime, shell("web", "main", "echo one; sleep 300"));
+        RecordingSink sink = new RecordingSink();
+        runtime.logs(id, new LogOptions(true, -1, null, false), sink);
+        await().atMost(WAIT).until(() -> sink.all().equals("one\n"));
+
+        runtime.remove(id);
+
+        await().atMost(WAIT).until(sink::closed);
+        assertThat(sink.all()).isEqualTo("one\n");
+    }
+
+    @Test
     void thePreviousInstanceStaysReadableUntilRemoved() throws Exception {
         ProcessRuntime runtime = newRuntime();
         String first = run(runtime, attempt(shell("web", "main", "echo first run; exit 1"), 0));

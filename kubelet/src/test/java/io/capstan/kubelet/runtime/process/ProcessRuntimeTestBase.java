@@ -192,10 +192,12 @@ abstract class ProcessRuntimeTestBase {
                 if (!Files.exists(pids) || Files.exists(dir.resolve("exit"))) {
                     continue;
                 }
-                long pid = pids(pids)[1];
-                if (!groups.isEmpty(pid)) {
-                    groups.signal(pid, "KILL");
+                long[] wrapperAndPid = pids(pids);
+                if (!groups.isEmpty(wrapperAndPid[1])) {
+                    groups.signal(wrapperAndPid[1], "KILL");
                 }
+                // the wrapper writes the exit code next; let it finish before @TempDir is deleted
+                await().atMost(WAIT).until(() -> !ProcStat.isAlive(wrapperAndPid[0], 0));
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
