@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,17 +25,18 @@ final class LogReader implements LogStream {
     private final ContainerLog log;
     private final LogOptions options;
     private final OutputSink sink;
-    private final Runnable onEnd;
+    /** The runtime's followers, which this one leaves when it ends. */
+    private final Set<LogReader> followers;
     // whether the next record of each stream starts a line (timestamps go there only)
     private boolean stdoutAtLineStart = true;
     private boolean stderrAtLineStart = true;
     private volatile boolean closed;
 
-    LogReader(ContainerLog log, LogOptions options, OutputSink sink, Runnable onEnd) {
+    LogReader(ContainerLog log, LogOptions options, OutputSink sink, Set<LogReader> followers) {
         this.log = log;
         this.options = options;
         this.sink = sink;
-        this.onEnd = onEnd;
+        this.followers = followers;
     }
 
     /** Reads and, with follow, keeps reading until the end; closes the sink in every case. */
@@ -52,7 +54,7 @@ final class LogReader implements LogStream {
             Thread.currentThread().interrupt();
         } finally {
             sink.close(error);
-            onEnd.run();
+            followers.remove(this);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -32,18 +33,24 @@ final class ProcessExec implements ExecSession {
     private final @Nullable Process process;
     private final OutputSink sink;
     private final ProcessGroups groups;
-    private final Runnable onClose;
+    /** The open sessions of the container, which this one leaves when it ends. */
+    private final Set<ProcessExec> sessions;
+
     private final AtomicInteger openStreams = new AtomicInteger(2);
     private final CountDownLatch outputDone = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int failedCode;
 
     private ProcessExec(
-            @Nullable Process process, OutputSink sink, ProcessGroups groups, Runnable onClose, int failedCode) {
+            @Nullable Process process,
+            OutputSink sink,
+            ProcessGroups groups,
+            Set<ProcessExec> sessions,
+            int failedCode) {
         this.process = process;
         this.sink = sink;
         this.groups = groups;
-        this.onClose = onClose;
+        this.sessions = sessions;
         this.failedCode = failedCode;
     }
 
@@ -59,7 +66,7 @@ final class ProcessExec implements ExecSession {
             OutputSink sink,
             ProcessGroups groups,
             Executor pumps,
-            Runnable onClose) {
+            Set<ProcessExec> sessions) {
         List<String> argv = new ArrayList<>();
         argv.add(setsid.toString());
         argv.addAll(command);
@@ -76,14 +83,15 @@ final class ProcessExec implements ExecSession {
                     OutputSink.Stream.STDERR,
                     ("exec " + command + ": " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
             sink.close(null);
-            ProcessExec failed = new ProcessExec(null, sink, groups, onClose, 126);
+            ProcessExec failed = new ProcessExec(null, sink, groups, sessions, 126);
             failed.outputDone.countDown();
             return failed;
         }
-        ProcessExec exec = new ProcessExec(process, sink, groups, onClose, 0);
+        ProcessExec exec = new ProcessExec(process, sink, groups, sessions, 0);
+        sessions.add(exec);
         pumps.execute(() -> exec.pump(process.getInputStream(), OutputSink.Stream.STDOUT));
         pumps.execute(() -> exec.pump(process.getErrorStream(), OutputSink.Stream.STDERR));
-        var unused = process.onExit().thenRun(onClose);
+        var unused = process.onExit().thenRun(() -> sessions.remove(exec));
         return exec;
     }
 
@@ -113,7 +121,7 @@ final class ProcessExec implements ExecSession {
             groups.signal(p.pid(), "KILL");
             p.destroyForcibly();
         }
-        onClose.run();
+        sessions.remove(this);
     }
 
     private void pump(InputStream in, OutputSink.Stream stream) {

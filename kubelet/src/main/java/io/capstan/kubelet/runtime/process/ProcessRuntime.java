@@ -95,6 +95,10 @@ import org.slf4j.LoggerFactory;
  * <p>Times: created and started come from the clock; finished is the modification time of the
  * {@code exit} file, which stays right across restarts.
  *
+ * <p>Not done: cpu and memory limits are not applied (no cgroups), readOnly mounts are writable,
+ * and there is no isolation beyond the working directory. A kubelet run as a systemd unit needs
+ * {@code KillMode=process}, or stopping the unit kills its containers with it.
+ *
  * <h2>Logs</h2>
  *
  * <p>The process writes into {@code stdout.raw} and {@code stderr.raw} (O_APPEND). Every poll
@@ -454,15 +458,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command: required");
         }
-        ProcessExec[] self = new ProcessExec[1];
-        ProcessExec exec = ProcessExec.start(container.spec(), setsid, command, output, groups, io, () -> {
-            ProcessExec session = self[0];
-            if (session != null) {
-                container.execs().remove(session);
-            }
-        });
-        self[0] = exec;
-        container.execs().add(exec);
+        ProcessExec exec = ProcessExec.start(container.spec(), setsid, command, output, groups, io, container.execs());
         if (!container.isRunning()) {
             exec.close(); // raced with the container's exit
         }
@@ -475,14 +471,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (container.isRunning()) {
             collect(container);
         }
-        LogReader[] self = new LogReader[1];
-        LogReader reader = new LogReader(container.log(), options, output, () -> {
-            LogReader r = self[0];
-            if (r != null) {
-                readers.remove(r);
-            }
-        });
-        self[0] = reader;
+        LogReader reader = new LogReader(container.log(), options, output, readers);
         if (!options.follow()) {
             reader.run();
             return reader;
