@@ -9,6 +9,7 @@ import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
 import io.capstan.kubelet.runtime.ContainerRuntime;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
+import io.capstan.kubelet.runtime.process.ProcessRuntime;
 import io.capstan.proto.api.v1.Taint;
 import io.capstan.proto.api.v1.TaintEffect;
 import java.nio.file.Path;
@@ -175,9 +176,10 @@ public final class KubeletMain implements Callable<Integer> {
         return new Running(kubelet, containers, client);
     }
 
-    private ContainerRuntime runtime(Path root) {
+    private ContainerRuntime runtime(Path root) throws java.io.IOException {
         return switch (runtime) {
             case "fake" -> new FakeRuntime(node, Clock.systemUTC());
+            case "process" -> new ProcessRuntime(node, root.resolve("runtime"), Clock.systemUTC());
             default ->
                 throw new CommandLine.ParameterException(
                         new CommandLine(this),

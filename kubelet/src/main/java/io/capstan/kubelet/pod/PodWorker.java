@@ -12,6 +12,7 @@ import io.capstan.kubelet.runtime.ContainerException;
 import io.capstan.kubelet.runtime.ContainerLabels;
 import io.capstan.kubelet.runtime.ImageException;
 import io.capstan.kubelet.runtime.ImageRef;
+import io.capstan.kubelet.runtime.PortEnvironment;
 import io.capstan.kubelet.runtime.PullPolicy;
 import io.capstan.kubelet.runtime.RuntimeContainer;
 import io.capstan.proto.api.v1.Container;
@@ -306,6 +307,9 @@ final class PodWorker {
             Map<String, String> base = new LinkedHashMap<>();
             base.put("HOSTNAME", pod.getMetadata().getName());
             List<ContainerConfig.PortMapping> mappings = HostPorts.mappings(ports, name);
+            if (context.runtime().portsInEnvironment()) {
+                base.putAll(PortEnvironment.of(mappings));
+            }
             env = Environment.of(pod, spec, context.config(), base);
             List<ContainerConfig.Mount> mounts = new ArrayList<>();
             for (VolumeMount mount : spec.getVolumeMountsList()) {
