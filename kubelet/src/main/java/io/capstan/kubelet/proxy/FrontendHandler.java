@@ -89,7 +89,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             connecting = null;
             Channel backend = f.channel();
             if (!client.isActive()) {
-                backend.close();
+                Relay.close(backend);
                 return;
             }
             if (f.isSuccess()) {
@@ -116,7 +116,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Channel pending = connecting;
         if (pending != null) {
-            pending.close();
+            Relay.close(pending);
         }
         ctx.fireChannelInactive();
     }
@@ -124,7 +124,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
-            ctx.close();
+            Relay.close(ctx.channel());
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -132,13 +132,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("Client connection for {} failed before reaching an endpoint", target, cause);
-        ctx.close();
+        Relay.close(ctx.channel());
     }
 
     private void reject(Channel client, String why) {
         counters.rejected();
         log.debug("Resetting connection from {} to {}: {}", client.remoteAddress(), target, why);
         client.config().setOption(ChannelOption.SO_LINGER, 0);
-        client.close();
+        Relay.close(client);
     }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -119,10 +120,6 @@ final class PortListener {
         return channel != null;
     }
 
-    synchronized boolean hasFailed() {
-        return failed;
-    }
-
     /** Binds, unless bound, binding or closed. Returns at once; the bind completes on an event loop. */
     synchronized void bindIfNotBound() {
         if (closed || binding || channel != null) {
@@ -158,13 +155,14 @@ final class PortListener {
             binding = false;
             if (bind.isSuccess()) {
                 if (closed) {
-                    bind.channel().close();
+                    Relay.close(bind.channel());
                 } else {
                     channel = bind.channel();
                     if (failed) {
-                        log.info("Bound {} for {} ({}) after all", address, target, role.field());
+                        log.info(
+                                "Bound {} for {} ({}) after all", ServiceEndpoints.text(address), target, role.field());
                     } else {
-                        log.debug("Listening on {} for {} ({})", address, target, role.field());
+                        log.debug("Bound {} for {} ({})", ServiceEndpoints.text(address), target, role.field());
                     }
                     failed = false;
                 }
@@ -178,17 +176,20 @@ final class PortListener {
         } else {
             log.debug(
                     "Bind of {} for {} failed again: {}",
-                    address,
+                    ServiceEndpoints.text(address),
                     target,
                     bind.cause().toString());
         }
     }
 
-    /** Stops accepting; the returned future completes when the socket is closed (null if none was open). */
-    synchronized @Nullable ChannelFuture close() {
+    /**
+     * Stops accepting; the future, if a socket was open, completes when it is closed. A bind still
+     * under way closes its socket as soon as it completes.
+     */
+    synchronized Optional<ChannelFuture> close() {
         closed = true;
         Channel open = channel;
         channel = null;
-        return open == null ? null : open.close();
+        return open == null ? Optional.empty() : Optional.of(open.close());
     }
 }

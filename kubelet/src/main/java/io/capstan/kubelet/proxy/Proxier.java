@@ -54,10 +54,10 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
     private final Map<ServicePortName, RoundRobin> balancers = new ConcurrentHashMap<>();
     private final Map<ObjectKey, ServiceCounters> counters = new ConcurrentHashMap<>();
 
-    // guarded by this
+    // guarded by this; lock order: this, then a PortListener's lock, never the other way
     private final Map<ObjectKey, Map<InetSocketAddress, PortListener>> listeners = new HashMap<>();
-    // guarded by this; ports already logged as not proxied, so each is logged once
-    private final Set<String> unsupportedLogged = new HashSet<>();
+    // guarded by this; per service, what was logged as not proxied, so each is logged once
+    private final Map<ObjectKey, Set<String>> loggedOnce = new HashMap<>();
     // guarded by this
     private boolean closed;
 
@@ -82,17 +82,14 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
             for (ServicePort port : service.getSpec().getPortsList()) {
                 ServicePortName name = new ServicePortName(key, port.getName());
                 if (ServiceEndpoints.protocol(port.getProtocol()) != Protocol.PROTOCOL_TCP) {
-                    if (unsupportedLogged.add(name + "/" + port.getProtocol())) {
-                        log.info(
-                                "Not proxying {} port {} of {}: only TCP is proxied",
-                                port.getProtocol(),
-                                port.getPort(),
-                                name);
+                    String protocol = ServiceEndpoints.name(port.getProtocol());
+                    if (logOnce(key, protocol + "/" + port.getPort())) {
+                        log.info("Not proxying {} port {} of {}: only TCP is proxied", protocol, port.getPort(), name);
                     }
                     continue;
                 }
                 backends.put(name, endpoints == null ? List.of() : ServiceEndpoints.of(endpoints, port));
-                clusterIp(service)
+                clusterIp(key, service)
                         .ifPresent(ip -> wanted.put(
                                 new InetSocketAddress(ip, port.getPort()),
                                 new Wanted(name, PortListener.Role.CLUSTER_IP)));
@@ -112,7 +109,7 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
             if (want == null || want.role() != listener.role()) {
                 log.info(
                         "Closing {} of {} ({})",
-                        listener.address(),
+                        ServiceEndpoints.text(listener.address()),
                         listener.target(),
                         listener.role().field());
                 listener.close();
@@ -121,6 +118,7 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
         if (service == null) {
             listeners.remove(key);
             counters.remove(key);
+            loggedOnce.remove(key);
             return;
         }
         ServiceCounters serviceCounters = counters.computeIfAbsent(key, k -> new ServiceCounters());
@@ -132,7 +130,7 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
                         entry.getKey(), want.role(), want.port(), service, group, config, serviceCounters, this);
                 log.info(
                         "Listening on {} for {} ({})",
-                        entry.getKey(),
+                        ServiceEndpoints.text(entry.getKey()),
                         want.port(),
                         want.role().field());
             } else {
@@ -160,20 +158,20 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
     }
 
     /** The virtual address of {@code service}; empty for a headless one or a malformed address. */
-    private Optional<InetAddress> clusterIp(Service service) {
+    private Optional<InetAddress> clusterIp(ObjectKey key, Service service) {
         String ip = service.getSpec().getClusterIp();
         if (ip.isEmpty() || ip.equals("None")) {
             return Optional.empty();
         }
         Optional<InetAddress> address = ServiceEndpoints.ip(ip);
-        if (address.isEmpty() && unsupportedLogged.add(ip)) {
-            log.warn(
-                    "Not listening on clusterIP \"{}\" of {}/{}: not an IP address",
-                    ip,
-                    service.getMetadata().getNamespace(),
-                    service.getMetadata().getName());
+        if (address.isEmpty() && logOnce(key, "clusterIP " + ip)) {
+            log.warn("Not listening on clusterIP \"{}\" of {}: not an IP address", ip, key);
         }
         return address;
+    }
+
+    private boolean logOnce(ObjectKey key, String what) {
+        return loggedOnce.computeIfAbsent(key, k -> new HashSet<>()).add(what);
     }
 
     @Override
@@ -183,10 +181,9 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
 
     @Override
     public void bindFailed(PortListener listener, Throwable cause) {
-        String message = "Failed to bind %s:%d for %s (%s of port %s): %s"
+        String message = "Failed to bind %s for %s (%s of port %s): %s"
                 .formatted(
-                        listener.address().getAddress().getHostAddress(),
-                        listener.address().getPort(),
+                        ServiceEndpoints.text(listener.address()),
                         listener.target().service(),
                         listener.role().field(),
                         listener.target().port().isEmpty()
@@ -200,6 +197,11 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
     ConnectionCounts counts(ObjectKey service) {
         ServiceCounters found = counters.get(service);
         return found == null ? ConnectionCounts.NONE : found.snapshot();
+    }
+
+    /** The addresses the service {@code key} has listeners for, bound or not. */
+    synchronized Set<InetSocketAddress> addresses(ObjectKey key) {
+        return Set.copyOf(listeners.getOrDefault(key, Map.of()).keySet());
     }
 
     /** The addresses bound now, for any service. */
@@ -224,10 +226,7 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
             closed = true;
             for (Map<InetSocketAddress, PortListener> byAddress : listeners.values()) {
                 for (PortListener listener : byAddress.values()) {
-                    ChannelFuture future = listener.close();
-                    if (future != null) {
-                        closing.add(future);
-                    }
+                    listener.close().ifPresent(closing::add);
                 }
             }
             listeners.clear();

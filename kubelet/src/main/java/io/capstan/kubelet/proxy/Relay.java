@@ -53,8 +53,17 @@ final class Relay {
     }
 
     void closeBoth() {
-        client.close();
-        endpoint.close();
+        close(client);
+        close(endpoint);
+    }
+
+    /**
+     * Closes {@code channel}, ignoring how the close went: it is closed either way, and Netty logs
+     * what little can fail.
+     */
+    @SuppressWarnings("FutureReturnValueIgnored")
+    static void close(Channel channel) {
+        channel.close();
     }
 
     private boolean isInputShut(Channel channel) {
@@ -85,7 +94,7 @@ final class Relay {
         if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.close();
+            close(channel);
         }
     }
 

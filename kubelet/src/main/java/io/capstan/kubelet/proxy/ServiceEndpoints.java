@@ -60,6 +60,19 @@ final class ServiceEndpoints {
         return protocol == Protocol.PROTOCOL_UNSPECIFIED ? Protocol.PROTOCOL_TCP : protocol;
     }
 
+    /** {@code ip:port} ({@code [ip]:port} for IPv6), without the host name or slash Java prints. */
+    static String text(InetSocketAddress address) {
+        String ip = address.getAddress() == null
+                ? address.getHostString()
+                : InetAddresses.toAddrString(address.getAddress());
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
+    }
+
+    /** The protocol's Kubernetes name: TCP, UDP, SCTP. */
+    static String name(Protocol protocol) {
+        return protocol(protocol).name().substring("PROTOCOL_".length());
+    }
+
     /** {@code text} as an address if it is an IPv4 or IPv6 literal; never a DNS lookup. */
     static Optional<InetAddress> ip(String text) {
         if (!InetAddresses.isInetAddress(text)) {

@@ -11,6 +11,7 @@ import io.capstan.proto.api.v1.Service;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public final class ServiceProxy implements AutoCloseable {
     private final Informer<Service> services;
     private final Informer<Endpoints> endpoints;
     private final Proxier proxier;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceProxy(Informer<Service> services, Informer<Endpoints> endpoints, Proxier proxier) {
         this.services = services;
@@ -107,6 +109,9 @@ public final class ServiceProxy implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         services.close();
         endpoints.close();
         proxier.close();
