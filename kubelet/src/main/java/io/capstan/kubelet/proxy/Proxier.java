@@ -1,8 +1,8 @@
 package io.capstan.kubelet.proxy;
 
 import io.capstan.client.ObjectKey;
+import io.capstan.client.events.EventRecorder;
 import io.capstan.proto.api.v1.Endpoints;
-import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.Protocol;
 import io.capstan.proto.api.v1.Service;
 import io.capstan.proto.api.v1.ServicePort;
@@ -48,7 +48,7 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final ProxyConfig config;
-    private final EventSink events;
+    private final EventRecorder events;
     private final InetAddress nodePortAddress;
     private final EventLoopGroup group;
     private final Map<ServicePortName, RoundRobin> balancers = new ConcurrentHashMap<>();
@@ -61,7 +61,7 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
     // guarded by this
     private boolean closed;
 
-    Proxier(ProxyConfig config, EventSink events) {
+    Proxier(ProxyConfig config, EventRecorder events) {
         this.config = config;
         this.events = events;
         this.nodePortAddress = ServiceEndpoints.ip(config.nodePortAddress()).orElseThrow();
@@ -191,7 +191,8 @@ final class Proxier implements PortListener.Owner, AutoCloseable {
                                 : listener.target().port(),
                         cause.getMessage());
         log.warn("{}; will try again on the next sync", message);
-        events.record(listener.service(), Event.Type.TYPE_WARNING, FAILED_TO_BIND, message);
+        events.warning(
+                EventRecorder.reference("v1", "Service", listener.service().getMetadata()), FAILED_TO_BIND, message);
     }
 
     ConnectionCounts counts(ObjectKey service) {

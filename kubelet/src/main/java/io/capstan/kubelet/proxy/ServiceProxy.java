@@ -3,6 +3,7 @@ package io.capstan.kubelet.proxy;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.ObjectKey;
+import io.capstan.client.events.EventRecorder;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.Endpoints;
@@ -68,9 +69,10 @@ public final class ServiceProxy implements AutoCloseable {
      * Starts following every namespace's Services and Endpoints through {@code client} and serving
      * them. Returns at once; listeners are bound as the informers fill (see {@link #awaitSynced}).
      *
-     * @param events where bind failures are reported, e.g. an {@link ApiEventSink}; not closed here
+     * @param events where bind failures are reported (the kubelet's recorder); called on event
+     *     loops, so it must not block, as {@code ApiEventRecorder} does not; not closed here
      */
-    public static ServiceProxy start(ObjectClient client, ProxyConfig config, EventSink events) {
+    public static ServiceProxy start(ObjectClient client, ProxyConfig config, EventRecorder events) {
         Proxier proxier = new Proxier(config, events);
         Informer<Service> services = Informer.create(client.services(), ListOptions.all(), config.resyncPeriod());
         Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), Duration.ZERO);

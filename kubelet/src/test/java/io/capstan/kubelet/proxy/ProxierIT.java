@@ -46,7 +46,7 @@ class ProxierIT {
     private static final AtomicInteger NEXT_IP = new AtomicInteger(1);
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final RecordingEventSink events = new RecordingEventSink();
+    private final RecordingEventRecorder events = new RecordingEventRecorder();
     private final ObjectKey key = ObjectKey.of("shop", "web");
     private Proxier proxier;
     private String clusterIp;
@@ -221,7 +221,9 @@ class ProxierIT {
                 .untilAsserted(() -> assertThat(events.recorded())
                         .singleElement()
                         .satisfies(e -> {
-                            assertThat(e.service()).isEqualTo("web");
+                            assertThat(e.involved().getKind()).isEqualTo("Service");
+                            assertThat(e.involved().getNamespace()).isEqualTo("shop");
+                            assertThat(e.involved().getName()).isEqualTo("web");
                             assertThat(e.type()).isEqualTo(Event.Type.TYPE_WARNING);
                             assertThat(e.reason()).isEqualTo(Proxier.FAILED_TO_BIND);
                             assertThat(e.message()).contains("127.0.0.1:" + nodePort, "nodePort", "shop/web");

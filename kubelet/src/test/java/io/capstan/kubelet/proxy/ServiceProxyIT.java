@@ -10,6 +10,7 @@ import io.capstan.client.ClientConfig;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.ObjectKey;
+import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.proto.api.v1.EndpointAddress;
 import io.capstan.proto.api.v1.EndpointPort;
 import io.capstan.proto.api.v1.EndpointSubset;
@@ -61,7 +62,7 @@ class ServiceProxyIT {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private ControlPlane plane;
     private ObjectClient api;
-    private ApiEventSink events;
+    private ApiEventRecorder events;
     private ServiceProxy proxy;
     private String ns;
 
@@ -69,7 +70,7 @@ class ServiceProxyIT {
     void start(@TempDir Path root) throws Exception {
         plane = ControlPlane.start(1, root);
         api = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
-        events = new ApiEventSink(api.events(), InstantSource.system(), "node-1");
+        events = new ApiEventRecorder(api.events(), "kubelet", "node-1", InstantSource.system());
         proxy = ServiceProxy.start(api, CONFIG, events);
         assertThat(proxy.awaitSynced(DEADLINE)).isTrue();
     }
