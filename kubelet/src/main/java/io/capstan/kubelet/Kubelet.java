@@ -14,6 +14,8 @@ import io.capstan.kubelet.pod.PodWorkers;
 import io.capstan.kubelet.probe.ActionProber;
 import io.capstan.kubelet.probe.ProbeHealthChecks;
 import io.capstan.kubelet.probe.ProbeManager;
+import io.capstan.kubelet.proxy.ProxyConfig;
+import io.capstan.kubelet.proxy.ServiceProxy;
 import io.capstan.kubelet.runtime.ContainerRuntime;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.EndpointAddress;
@@ -56,6 +58,7 @@ public final class Kubelet implements AutoCloseable {
     private @Nullable ExecutorService probeExecutor;
     private @Nullable ThreadScheduler probeScheduler;
     private @Nullable ProbeManager probes;
+    private @Nullable ServiceProxy proxy;
 
     private Kubelet(
             ObjectClient client,
@@ -185,6 +188,10 @@ public final class Kubelet implements AutoCloseable {
             }
         }
         kubelet.workers.markSynced();
+        ProxyConfig proxyConfig = config.proxy();
+        if (proxyConfig != null) {
+            kubelet.proxy = ServiceProxy.start(client, proxyConfig, kubelet.events);
+        }
         log.info(
                 "Kubelet of node {} runs ({} runtime, address {})",
                 config.node().name(),
@@ -195,6 +202,11 @@ public final class Kubelet implements AutoCloseable {
 
     public String nodeName() {
         return config.node().name();
+    }
+
+    /** The node's service proxy, or null when it runs none. */
+    public @Nullable ServiceProxy proxy() {
+        return proxy;
     }
 
     public ContainerRuntime runtime() {
@@ -232,6 +244,9 @@ public final class Kubelet implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
         node.close();
         for (Informer<?> informer : informers) {
             informer.close();

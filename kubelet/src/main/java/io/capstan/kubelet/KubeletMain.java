@@ -109,6 +109,19 @@ public final class KubeletMain implements Callable<Integer> {
                     "How long a deleted pod waits to leave its Services' Endpoints before SIGTERM (default: ${DEFAULT-VALUE}).")
     String endpointsDrain = "";
 
+    @Option(
+            names = "--proxy",
+            defaultValue = "true",
+            negatable = true,
+            description = "Run the service proxy on ClusterIPs and node ports (default: ${DEFAULT-VALUE}).")
+    boolean proxy;
+
+    @Option(
+            names = "--node-port-address",
+            defaultValue = "127.0.0.1",
+            description = "Where the proxy binds Services' node ports (default: ${DEFAULT-VALUE}).")
+    String nodePortAddress = "";
+
     @Override
     public Integer call() throws Exception {
         Running running = start();
