@@ -40,6 +40,11 @@ final class ContainerStates {
         Long exitCode = docker.getExitCodeLong();
         Instant startedAt = time(docker.getStartedAt());
         Instant finishedAt = state == State.EXITED ? time(docker.getFinishedAt()) : null;
+        if (startedAt != null && finishedAt != null && finishedAt.isBefore(startedAt)) {
+            // the engine stamps StartedAt after the start returns: a command that exits at once can
+            // show a FinishedAt a millisecond earlier
+            finishedAt = startedAt;
+        }
         Instant createdAt = time(inspected.getCreated());
         return new RuntimeContainer(
                 inspected.getId(),

@@ -27,7 +27,7 @@ final class DockerTestSupport {
 
     static final String IMAGE = "capstan/busybox:test";
     static final String IMAGE_SCRIPT = "deploy/images/busybox-test-image.sh";
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy machine took 7.6 s
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(2);
 
     private static boolean checked; // guarded by DockerTestSupport.class
