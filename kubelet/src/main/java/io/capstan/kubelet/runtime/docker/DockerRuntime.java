@@ -279,6 +279,12 @@ public final class DockerRuntime implements ContainerRuntime {
         return "docker://" + version;
     }
 
+    /** True in host networking (ports in {@link PortEnvironment}), false in bridge mode. */
+    @Override
+    public boolean portsInEnvironment() {
+        return settings.networkMode() == NetworkMode.HOST;
+    }
+
     /** The node whose containers this runtime manages. */
     public String node() {
         return node;

@@ -48,6 +48,7 @@ class DockerRuntimeNetworkIT {
     void inHostNetworkingAServerListensOnTheHostPortFromItsEnvironment() throws Exception {
         DockerRuntime runtime = fixture.runtime(NetworkMode.HOST);
         int hostPort = DockerFixture.freePort();
+        assertThat(runtime.portsInEnvironment()).isTrue();
 
         run(
                 runtime,
@@ -62,6 +63,7 @@ class DockerRuntimeNetworkIT {
     void inBridgeModeTheDeclaredPortIsPublishedOnLoopbackWithoutPortVariables() throws Exception {
         DockerRuntime runtime = fixture.runtime(NetworkMode.BRIDGE);
         int hostPort = DockerFixture.freePort();
+        assertThat(runtime.portsInEnvironment()).isFalse();
 
         String id = run(
                 runtime,
