@@ -212,7 +212,7 @@ class LogsExecIT {
         Result result = capstan("logs", "nope");
 
         assertThat(result.exitCode()).isEqualTo(Capstan.ERROR);
-        assertThat(result.err()).startsWith("error: ").contains("\"nope\" not found");
+        assertThat(result.err()).isEqualTo("error: Pod default/nope not found\n");
     }
 
     @Test
