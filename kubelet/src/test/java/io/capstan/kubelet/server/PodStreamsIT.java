@@ -30,8 +30,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -247,6 +249,35 @@ class PodStreamsIT {
         assertThat(failedCode).hasValue(7);
         assertThat(failed.stderr()).isEqualTo("no\n");
         assertThat(failed.stdout()).isEmpty();
+    }
+
+    @Test
+    void aSlowClientHoldsTheContainersOutputBackAcrossTheApiServer() throws Exception {
+        Pod pod = pod("n1", "web");
+        run(pod, "web", 0);
+        long total = 32L << 20;
+        CountDownLatch reading = new CountDownLatch(1);
+        AtomicLong received = new AtomicLong();
+        OutputListener slow = (stream, data) -> {
+            try {
+                reading.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.addAndGet(data.length);
+        };
+        PodStream stream = api.exec(NS, pod.getMetadata().getName(), "", List.of("flood", Long.toString(total)), slow);
+
+        // The client takes nothing: the runtime's writer stops once the buffers on the way are full.
+        await().atMost(DEADLINE).until(() -> {
+            Thread writer = runtime.floodThread;
+            return writer != null && writer.getState() == Thread.State.WAITING;
+        });
+        assertThat(runtime.floodWritten.get()).isLessThan(total / 2);
+
+        reading.countDown();
+        assertThat(stream.await(DEADLINE)).hasValue(0);
+        assertThat(received.get()).isEqualTo(total);
     }
 
     @Test
