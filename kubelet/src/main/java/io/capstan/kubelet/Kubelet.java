@@ -17,6 +17,8 @@ import io.capstan.kubelet.probe.ProbeManager;
 import io.capstan.kubelet.proxy.ProxyConfig;
 import io.capstan.kubelet.proxy.ServiceProxy;
 import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.server.KubeletServer;
+import io.capstan.kubelet.server.SecretKubeletClientToken;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.EndpointAddress;
 import io.capstan.proto.api.v1.EndpointPort;
@@ -26,6 +28,7 @@ import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.Secret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +62,8 @@ public final class Kubelet implements AutoCloseable {
     private @Nullable ThreadScheduler probeScheduler;
     private @Nullable ProbeManager probes;
     private @Nullable ServiceProxy proxy;
+    private @Nullable KubeletServer server;
+    private @Nullable SecretKubeletClientToken serverToken;
 
     private Kubelet(
             ObjectClient client,
@@ -177,7 +182,23 @@ public final class Kubelet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        InetSocketAddress serverAddress = config.server();
+        SecretKubeletClientToken token = null;
+        KubeletServer server = null;
+        if (serverAddress != null) {
+            token = SecretKubeletClientToken.withDefaults(client, clock).start();
+            server = new KubeletServer(runtime, token, serverAddress.getHostString(), serverAddress.getPort(), clock);
+            try {
+                server.start();
+            } catch (IOException e) {
+                token.close();
+                throw new UncheckedIOException("cannot listen on " + serverAddress + " for logs and exec", e);
+            }
+            config = config.withNode(config.node().withKubeletEndpoint(server.endpoint()));
+        }
         Kubelet kubelet = new Kubelet(client, config, runtime, health, clock);
+        kubelet.server = server;
+        kubelet.serverToken = token;
         kubelet.node.start();
         for (Informer<?> informer : kubelet.informers) {
             informer.start();
@@ -202,6 +223,11 @@ public final class Kubelet implements AutoCloseable {
 
     public String nodeName() {
         return config.node().name();
+    }
+
+    /** The kubelet's logs-and-exec endpoint (host:port), or null when it serves none. */
+    public @Nullable String serverEndpoint() {
+        return server == null ? null : server.endpoint();
     }
 
     /** The node's service proxy, or null when it runs none. */
@@ -244,6 +270,12 @@ public final class Kubelet implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (server != null) {
+            server.close();
+        }
+        if (serverToken != null) {
+            serverToken.close();
+        }
         if (proxy != null) {
             proxy.close();
         }

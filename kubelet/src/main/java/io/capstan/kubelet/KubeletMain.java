@@ -8,8 +8,10 @@ import io.capstan.kubelet.node.HostResources;
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
 import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerRuntime;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
 import io.capstan.kubelet.runtime.process.ProcessRuntime;
+import io.capstan.kubelet.server.KubeletServerOptions;
 import io.capstan.proto.api.v1.Taint;
 import io.capstan.proto.api.v1.TaintEffect;
 import java.nio.file.Path;
@@ -20,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +37,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Runs the node agent: registers the node, runs the pods bound to it, proxies Services.")
 public final class KubeletMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(KubeletMain.class);
+    /** A cold JVM's first answer from the engine took up to 8 s on a loaded machine. */
+    private static final java.time.Duration DOCKER_PROBE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     @Option(names = "--node", required = true, description = "The Node's name.")
     String node = "";
@@ -122,6 +129,21 @@ public final class KubeletMain implements Callable<Integer> {
             description = "Where the proxy binds Services' node ports (default: ${DEFAULT-VALUE}).")
     String nodePortAddress = "";
 
+    @CommandLine.Mixin
+    KubeletServerOptions serverOptions = new KubeletServerOptions();
+
+    @Option(
+            names = "--docker-host",
+            description = "The Docker engine to use (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+    String dockerHost = "";
+
+    @Option(
+            names = "--docker-network",
+            defaultValue = "host",
+            description = "host: containers listen on their host ports (given in PORT variables); bridge: declared "
+                    + "ports published on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    String dockerNetwork = "";
+
     @Override
     public Integer call() throws Exception {
         Running running = start();
@@ -193,10 +215,35 @@ public final class KubeletMain implements Callable<Integer> {
         return switch (runtime) {
             case "fake" -> new FakeRuntime(node, Clock.systemUTC());
             case "process" -> new ProcessRuntime(node, root.resolve("runtime"), Clock.systemUTC());
+            case "docker" -> DockerRuntime.connect(node, dockerSettings());
+            case "auto" -> {
+                if (DockerRuntime.available(dockerSettings().dockerHost(), DOCKER_PROBE_TIMEOUT)) {
+                    log.info(
+                            "A Docker engine answers at {}: running containers with it",
+                            dockerSettings().dockerHost());
+                    yield DockerRuntime.connect(node, dockerSettings());
+                }
+                log.info(
+                        "No Docker engine answers at {}: running pods as host processes",
+                        dockerSettings().dockerHost());
+                yield new ProcessRuntime(node, root.resolve("runtime"), Clock.systemUTC());
+            }
             default ->
                 throw new CommandLine.ParameterException(
                         new CommandLine(this),
                         "--runtime: unknown runtime \"" + runtime + "\" (docker, process, fake, auto)");
+        };
+    }
+
+    private DockerRuntime.Settings dockerSettings() {
+        DockerRuntime.Settings settings = DockerRuntime.Settings.defaults()
+                .withDockerHost(dockerHost.isBlank() ? DockerRuntime.defaultDockerHost() : dockerHost);
+        return switch (dockerNetwork) {
+            case "host" -> settings.withNetworkMode(DockerRuntime.NetworkMode.HOST);
+            case "bridge" -> settings.withNetworkMode(DockerRuntime.NetworkMode.BRIDGE);
+            default ->
+                throw new IllegalArgumentException(
+                        "--docker-network: expected host or bridge, got \"" + dockerNetwork + "\"");
         };
     }
 

@@ -62,7 +62,7 @@ class KubeletProcessIT {
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
         harness = KubeletHarness.start(root);
-        KubeletConfig config = harness.config("proc-node");
+        KubeletConfig config = harness.config("proc-node").withServer(new java.net.InetSocketAddress("127.0.0.1", 0));
         podsDir = config.podsDir();
         runtime = new ProcessRuntime("proc-node", config.rootDir().resolve("runtime"), Clock.systemUTC());
         kubelet = Kubelet.start(harness.api, config, runtime, Clock.systemUTC());
@@ -208,6 +208,53 @@ class KubeletProcessIT {
                         .getTerminated()
                         .getReason())
                 .isEqualTo("Completed");
+    }
+
+    @Test
+    void logsAndExecReachTheContainerThroughTheApiServer() throws Exception {
+        harness.api.pods().create(KubeletHarness.pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: talker, namespace: default}
+                spec:
+                  nodeName: proc-node
+                  containers:
+                  - {name: app, image: busybox, command: [sh, -c, "echo one; echo two >&2; echo three; exec sleep 300"]}
+                """));
+        await().atMost(DEADLINE).until(() -> harness.api.pods().get("default", "talker"), KubeletProcessIT::ready);
+        assertThat(harness.api.nodes().get("", "proc-node").getStatus().getKubeletEndpoint())
+                .isEqualTo(kubelet.serverEndpoint());
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(output(listener -> harness.api.logs(
+                                "default", "talker", io.capstan.client.LogOptions.defaults(), listener)))
+                        .contains("one\n", "two\n", "three\n"));
+        assertThat(output(listener -> harness.api.logs(
+                        "default",
+                        "talker",
+                        io.capstan.client.LogOptions.defaults().withTailLines(1),
+                        listener)))
+                .hasLineCount(1);
+
+        StringBuilder out = new StringBuilder();
+        var exec = harness.api.exec(
+                "default",
+                "talker",
+                "app",
+                java.util.List.of("sh", "-c", "echo $HOSTNAME; exit 7"),
+                (stream, data) -> out.append(new String(data, java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(exec.await(Duration.ofSeconds(30))).hasValue(7);
+        assertThat(out.toString()).isEqualTo("talker\n");
+        harness.api.pods().delete("default", "talker", DeleteOptions.defaults().withGracePeriod(Duration.ZERO));
+    }
+
+    private static String output(
+            java.util.function.Function<io.capstan.client.OutputListener, io.capstan.client.PodStream> call)
+            throws Exception {
+        StringBuilder text = new StringBuilder();
+        io.capstan.client.PodStream stream =
+                call.apply((s, data) -> text.append(new String(data, java.nio.charset.StandardCharsets.UTF_8)));
+        stream.await(Duration.ofSeconds(30));
+        return text.toString();
     }
 
     private boolean gone(String name) {

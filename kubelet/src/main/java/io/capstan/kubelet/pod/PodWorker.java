@@ -439,7 +439,9 @@ final class PodWorker {
         for (Container spec : all) {
             List<RuntimeContainer> attempts = runs.getOrDefault(spec.getName(), List.of());
             RuntimeContainer latest = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
-            HealthChecks.Tracker tracker = latest != null && latest.running() ? trackers.get(latest.id()) : null;
+            boolean probed = pod.getSpec().getContainersList().contains(spec);
+            HealthChecks.Tracker tracker =
+                    latest != null && latest.running() && probed ? tracker(pod, spec, latest) : null;
             Waiting w = waiting.get(spec.getName());
             if (w != null && w.reason().equals("CrashLoopBackOff") && latest != null && !latest.exited()) {
                 waiting.remove(spec.getName());
