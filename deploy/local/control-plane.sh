@@ -98,6 +98,7 @@ start_cm() {
     return
   fi
   mkdir -p "$dir/controller-manager"
+  echo "--- control-plane.sh: starting the controller-manager at $(date -Is)" >>"$dir/controller-manager/controller-manager.log"
   # shellcheck disable=SC2086
   nohup java $java_opts -jar "$jar" controller-manager \
     --config "$dir/config" \
@@ -130,8 +131,10 @@ cm_status() {
   local pid="-" state="stopped" extra=""
   if cm_running; then
     pid="$(cat "$cm_pidfile")"; state="running"
-    # its log says when it became leader or lost it; the last such line is where it stands
-    case "$(grep -E 'became leader|lost leadership' "$dir/controller-manager/controller-manager.log" 2>/dev/null | tail -1)" in
+    # its log (since this process started) says when it became leader or lost it; the last such line
+    # is where it stands
+    case "$(awk '/^--- control-plane.sh: starting/ {last = ""} /became leader|lost leadership/ {last = $0} END {print last}' \
+      "$dir/controller-manager/controller-manager.log" 2>/dev/null)" in
       *"became leader"*) extra=" LEADING" ;;
       *"lost leadership"*) extra=" standby (lost leadership)" ;;
       *) extra=" standby (not leading yet)" ;;
