@@ -6,7 +6,8 @@
 #   bench/scheduler-bench.sh [--rounds 3] [--nodes 100] [--pods 3000] [--rate 0] [--workers N] [--profile]
 #   bench/scheduler-bench.sh --report DIR     only the table, from the rounds already in DIR
 #
-# Per round: 'up' with a CAPSTAN_DIR of its own (under $OUT), then SchedulerBench: --nodes Ready
+# Per round: 'up' with a CAPSTAN_DIR of its own (under $OUT) and the first free set of ports
+# (CAPSTAN_PORT_OFFSET 1000, 2000, ...), then SchedulerBench: --nodes Ready
 # nodes, --pods pending pods (created before the scheduler starts, or at --rate pods/s while it
 # runs), a SchedulerController in the bench JVM binding them; the bench's own watch times each
 # binding. Around the run: the control plane's CPU seconds (from /proc) and its resident memory at
@@ -44,25 +45,36 @@ BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}
 UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
 export CAPSTAN_CONTROLLER_MANAGER=0
 
-ports_free() {
-  if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(6443|16443|26443|2379|22379|32379|2380|22380|32380|2381|22381|32381) '; then
-    echo "scheduler-bench: the control plane's ports are taken by another process" >&2
-    return 1
-  fi
+# control-plane.sh's ports are fixed up to an offset, and others on this machine may run one on
+# them: each round takes the first offset (from 1000, in steps of 1000) whose twelve ports are free.
+pick_offset() {
+  local offset port taken
+  taken=$(ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
+  for offset in $(seq 1000 1000 30000); do
+    local clash=0
+    for port in 6443 16443 26443 2379 22379 32379 2380 22380 32380 2381 22381 32381; do
+      if grep -qx "$((port + offset))" <<<"$taken"; then clash=1; break; fi
+    done
+    if ((clash == 0)); then echo "$offset"; return; fi
+  done
+  echo "scheduler-bench: no free set of control-plane ports" >&2
+  return 1
 }
 
 server_cpu_ticks() { # user + system clock ticks of the control plane's processes so far
-  local pid total=0
+  local pid v total=0
   for pid in $("$CP" pids); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    v=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true)
+    total=$((total + ${v:-0}))
   done
   echo "$total"
 }
 
 server_rss_mib() { # resident memory of the control plane's processes now, MiB in all
-  local pid total=0
+  local pid v total=0
   for pid in $("$CP" pids); do
-    total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    total=$((total + ${v:-0}))
   done
   echo $((total / 1024))
 }
@@ -84,7 +96,9 @@ if [[ -z "$REPORT" ]]; then
     export CAPSTAN_DIR=$dir/control-plane
     echo "round $round: $dir" >&2
     for attempt in $(seq 1 "$UP_ATTEMPTS"); do
-      ports_free
+      CAPSTAN_PORT_OFFSET=$(pick_offset)
+      export CAPSTAN_PORT_OFFSET
+      echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
       if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
         break
       fi

@@ -2,7 +2,7 @@
 # A 3-node Capstan control plane on 127.0.0.1: each node runs a store peer and the object API
 # (`capstan server`), and one `capstan controller-manager` runs the scheduler and the controllers.
 #   API ports 6443, 16443, 26443; store client ports 2379, 22379, 32379; peer ports 2380, 22380,
-#   32380; /metrics, /healthz, /readyz on 2381, 22381, 32381.
+#   32380; /metrics, /healthz, /readyz on 2381, 22381, 32381 (each + $CAPSTAN_PORT_OFFSET, default 0).
 #   up            build if needed, start the three nodes, wait until they serve, start the
 #                 controller-manager, show it working
 #   down          stop exactly the processes `up` started (by their recorded pids)
@@ -26,13 +26,16 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="${CAPSTAN_DIR:-$root/data/control-plane}"
 jar="$root/cli/target/capstan-cli.jar"
-api_ports=(6443 16443 26443)
-client_ports=(2379 22379 32379)
-peer_ports=(2380 22380 32380)
-metrics_ports=(2381 22381 32381)
-api_endpoints="127.0.0.1:6443,127.0.0.1:16443,127.0.0.1:26443"
-store_endpoints="127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379"
-initial="server-1=http://127.0.0.1:2380,server-2=http://127.0.0.1:22380,server-3=http://127.0.0.1:32380"
+# CAPSTAN_PORT_OFFSET (default 0) is added to every port, so that several control planes (a
+# benchmark's and someone's own) can run on one machine.
+offset="${CAPSTAN_PORT_OFFSET:-0}"
+api_ports=($((6443 + offset)) $((16443 + offset)) $((26443 + offset)))
+client_ports=($((2379 + offset)) $((22379 + offset)) $((32379 + offset)))
+peer_ports=($((2380 + offset)) $((22380 + offset)) $((32380 + offset)))
+metrics_ports=($((2381 + offset)) $((22381 + offset)) $((32381 + offset)))
+api_endpoints="127.0.0.1:${api_ports[0]},127.0.0.1:${api_ports[1]},127.0.0.1:${api_ports[2]}"
+store_endpoints="127.0.0.1:${client_ports[0]},127.0.0.1:${client_ports[1]},127.0.0.1:${client_ports[2]}"
+initial="server-1=http://127.0.0.1:${peer_ports[0]},server-2=http://127.0.0.1:${peer_ports[1]},server-3=http://127.0.0.1:${peer_ports[2]}"
 java_opts="${CAPSTAN_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}"
 with_cm="${CAPSTAN_CONTROLLER_MANAGER:-1}"
 cm_flags=(--node-monitor-grace-period 20s --node-monitor-period 2s
