@@ -4,6 +4,7 @@ import io.capstan.apiserver.server.ServerMain;
 import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
 import io.capstan.controllers.manager.ControllerManagerMain;
+import io.capstan.kubelet.KubeletMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -34,11 +35,13 @@ import picocli.CommandLine.Spec;
         description = {
             "Manages objects of a Capstan cluster through its API servers,"
                     + " and runs its processes: 'capstan server' (a control-plane node)"
-                    + " and 'capstan controller-manager' (the scheduler and the controllers)."
+                    + ", 'capstan controller-manager' (the scheduler and the controllers)"
+                    + " and 'capstan kubelet' (a node agent)."
         },
         subcommands = {
             ServerMain.class,
             ControllerManagerMain.class,
+            KubeletMain.class,
             ApplyCommand.class,
             CreateCommand.class,
             GetCommand.class,

@@ -10,7 +10,7 @@ import java.util.Set;
  * same property wins.
  */
 final class Roles {
-    static final Set<String> NAMES = Set.of("server", "controller-manager");
+    static final Set<String> NAMES = Set.of("server", "controller-manager", "kubelet");
     /** The root's flags that take a value, so that the value is not taken for the command's name. */
     private static final Set<String> ROOT_FLAGS_WITH_VALUE = Set.of("--server", "--token", "--config");
 
