@@ -48,6 +48,11 @@ running() {
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
+# Whether something already listens on 127.0.0.1:PORT (bash's /dev/tcp: no extra tool needed).
+port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 build() {
   if [ ! -f "$jar" ]; then
     echo "building $jar ..."
@@ -61,6 +66,14 @@ start_node() {
     echo "server-$n is already running (pid $(cat "$(pidfile "$n")"))"
     return
   fi
+  local port
+  for port in "${api_ports[$i]}" "${client_ports[$i]}" "${peer_ports[$i]}" "${metrics_ports[$i]}"; do
+    if port_taken "$port"; then
+      echo "error: 127.0.0.1:$port is taken by another process; server-$n not started" \
+        "(CAPSTAN_PORT_OFFSET=N moves every port of this script)" >&2
+      exit 1
+    fi
+  done
   mkdir -p "$dir/server-$n"
   # shellcheck disable=SC2086
   nohup java $java_opts -jar "$jar" server \
