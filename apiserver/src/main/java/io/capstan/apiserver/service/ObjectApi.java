@@ -72,6 +72,7 @@ public final class ObjectApi {
 
     private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
+    private final ObjectCache cache;
     private final ObjectStorage storage;
     private final Namespaces namespaces;
     private final ServiceAllocator allocator;
@@ -82,6 +83,12 @@ public final class ObjectApi {
     private final SecureRandom random = new SecureRandom();
     private final ObjectMapper json = new ObjectMapper();
 
+    /** Where an object may be found without reaching the store: the server's watch cache. */
+    @FunctionalInterface
+    interface ObjectCache {
+        Optional<TypedObject> get(ObjectKind kind, String namespace, String name);
+    }
+
     ObjectApi(
             ObjectStorage storage,
             Namespaces namespaces,
@@ -90,6 +97,27 @@ public final class ObjectApi {
             RepeatedEvents events,
             Clock clock,
             Duration timeout) {
+        this(
+                storage,
+                namespaces,
+                allocator,
+                eventLeases,
+                events,
+                clock,
+                timeout,
+                (kind, namespace, name) -> Optional.empty());
+    }
+
+    ObjectApi(
+            ObjectStorage storage,
+            Namespaces namespaces,
+            ServiceAllocator allocator,
+            EventLeases eventLeases,
+            RepeatedEvents events,
+            Clock clock,
+            Duration timeout,
+            ObjectCache cache) {
+        this.cache = cache;
         this.storage = storage;
         this.namespaces = namespaces;
         this.allocator = allocator;
@@ -373,6 +401,20 @@ public final class ObjectApi {
      * race.
      */
     private TypedObject writeLoop(ObjectKind kind, String namespace, String name, String precondition, Change change) {
+        if (!precondition.isEmpty()) {
+            // The cached copy at exactly the precondition's resourceVersion is the object the write
+            // must replace, and the Txn is guarded on that mod_revision: no linearizable read needed.
+            // Anything else (cache behind, object changed or gone) takes the store path below.
+            Optional<TypedObject> cached = cache.get(kind, namespace, name)
+                    .filter(o -> precondition.equals(ObjectKind.metadata(o).getResourceVersion()));
+            if (cached.isPresent()) {
+                try {
+                    return writeOnce(kind, cached.get(), precondition, change);
+                } catch (ConflictException | GuardFailedException e) {
+                    // changed or deleted since: the store says which
+                }
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             TypedObject current =
                     read(kind, namespace, name).orElseThrow(() -> new NotFoundException(kind, namespace, name));

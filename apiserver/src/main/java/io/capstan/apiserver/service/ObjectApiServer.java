@@ -62,7 +62,8 @@ public final class ObjectApiServer implements AutoCloseable {
                 new EventLeases(kv, config.eventTtl(), config.requestTimeout()),
                 new RepeatedEvents(kv, config.requestTimeout()),
                 Clock.systemUTC(),
-                config.requestTimeout());
+                config.requestTimeout(),
+                this::cachedObject);
         ObjectGrpcService service = new ObjectGrpcService(api, storage, caches, registry, config.requestTimeout());
         TokenAuthenticator auth = new TokenAuthenticator(kv, config.requestTimeout());
         this.kubeletSecret = new KubeletClientSecret(api, storage, config.requestTimeout());
@@ -90,6 +91,15 @@ public final class ObjectApiServer implements AutoCloseable {
                     .get("", name)
                     .getNow(Optional.empty())
                     .map(TypedObject::getNamespace);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The object as this server's cache has it, if the cache answers at once. */
+    private Optional<TypedObject> cachedObject(ObjectKind kind, String namespace, String name) {
+        try {
+            return caches.cache(kind).get(namespace, name).getNow(Optional.empty());
         } catch (RuntimeException e) {
             return Optional.empty();
         }
