@@ -1,0 +1,31 @@
+package io.capstan.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Pod density benchmarks against a running control plane (endpoints and token from its client
+ * config, 127.0.0.1 only):
+ *
+ * <pre>
+ * java -cp bench/target/capstan-bench.jar io.capstan.bench.DensityBench hollow --config $CAPSTAN_DIR/config
+ * </pre>
+ *
+ * Each scenario prints its figures and then one JSON line whose first field is {@code scenario}
+ * ({@code density-hollow}). {@code bench/density-bench.sh} runs rounds on fresh control planes.
+ */
+@Command(
+        name = "density-bench",
+        mixinStandardHelpOptions = true,
+        description = "Pod density: startup latency of many pods on hollow nodes.",
+        subcommands = {HollowDensityCommand.class})
+public final class DensityBench implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(BenchCli.execute(new DensityBench(), args));
+    }
+}

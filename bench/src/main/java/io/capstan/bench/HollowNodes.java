@@ -1,0 +1,187 @@
+package io.capstan.bench;
+
+import io.capstan.client.ClientConfig;
+import io.capstan.client.ListOptions;
+import io.capstan.client.ObjectClient;
+import io.capstan.kubelet.Kubelet;
+import io.capstan.kubelet.KubeletConfig;
+import io.capstan.kubelet.node.NodeConfig;
+import io.capstan.kubelet.pod.HealthChecks;
+import io.capstan.kubelet.pod.PodTimings;
+import io.capstan.kubelet.runtime.fake.FakeRuntime;
+import io.capstan.proto.api.v1.ConditionStatus;
+import io.capstan.proto.api.v1.Node;
+import io.capstan.proto.api.v1.NodeCondition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * Kubemark's hollow nodes: real {@link Kubelet}s (node registration, Lease, pod workers, status,
+ * events) over {@link FakeRuntime}, whose containers run without processes, all in this JVM. Each
+ * node has a client of its own, as each kubelet process would, and the nodes' first endpoints go
+ * round-robin over the API servers so the load spreads as it would over a real cluster's nodes.
+ * Kubernetes' kubelet periods (Lease every 10 s, pod resync every 10 s, status at least every
+ * minute); every node reports the same capacity, so the scheduler spreads pods evenly.
+ */
+final class HollowNodes implements AutoCloseable {
+    /** What each hollow node offers: 30 pods of the scheduler's default request (100m, 200Mi) use 3/4. */
+    static final Map<String, String> CAPACITY = Map.of("cpu", "4", "memory", "16Gi", "pods", "110");
+
+    static final String LABEL = "bench.capstan.io/hollow";
+
+    private final List<ObjectClient> clients = Collections.synchronizedList(new ArrayList<>());
+    private final List<Kubelet> kubelets = Collections.synchronizedList(new ArrayList<>());
+    private final Path root;
+
+    private HollowNodes(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Starts {@code count} nodes named {@code prefix} plus a 3-digit number, {@code parallel} at a
+     * time; each {@link Kubelet#start} returns once it has registered and its informers have listed.
+     * Throws if they have not all started within {@code timeout} (the started ones are closed).
+     */
+    static HollowNodes start(
+            List<String> endpoints, String token, int count, String prefix, int parallel, Duration timeout)
+            throws InterruptedException {
+        Path root;
+        try {
+            root = Files.createTempDirectory("capstan-hollow-nodes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HollowNodes nodes = new HollowNodes(root);
+        ExecutorService starters = Executors.newFixedThreadPool(parallel, runnable -> {
+            Thread thread = new Thread(runnable, "hollow-node-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = nodeName(prefix, i);
+                List<String> rotated = rotate(endpoints, i);
+                started.add(starters.submit(() -> {
+                    nodes.startOne(name, rotated, token);
+                    return null;
+                }));
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (Future<?> f : started) {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            return nodes;
+        } catch (ExecutionException | TimeoutException e) {
+            nodes.close();
+            throw new IllegalStateException(
+                    "hollow nodes did not all start within " + timeout + ": " + e.getMessage(), e);
+        } catch (InterruptedException | RuntimeException e) {
+            nodes.close();
+            throw e;
+        } finally {
+            starters.shutdownNow();
+        }
+    }
+
+    static String nodeName(String prefix, int i) {
+        return prefix + String.format(Locale.ROOT, "%03d", i);
+    }
+
+    /** {@code endpoints} starting at index {@code i} modulo their number. */
+    static List<String> rotate(List<String> endpoints, int i) {
+        List<String> rotated = new ArrayList<>(endpoints);
+        Collections.rotate(rotated, -(i % endpoints.size()));
+        return rotated;
+    }
+
+    private void startOne(String name, List<String> endpoints, String token) throws InterruptedException {
+        ObjectClient client = ObjectClient.connect(ClientConfig.of(endpoints, token));
+        clients.add(client);
+        Path dir = root.resolve(name);
+        KubeletConfig config = new KubeletConfig(
+                new NodeConfig(
+                        name,
+                        Endpoint.LOOPBACK,
+                        Map.of(LABEL, "true"),
+                        List.of(),
+                        CAPACITY,
+                        "",
+                        dir,
+                        Duration.ofSeconds(40),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(10),
+                        Duration.ofMinutes(1)),
+                dir,
+                PodTimings.defaults());
+        Clock clock = Clock.systemUTC();
+        kubelets.add(Kubelet.start(client, config, new FakeRuntime(name, clock), HealthChecks.NONE, clock));
+    }
+
+    /** How many of the hollow nodes (by label) have their Ready condition True, as the API says. */
+    static int ready(ObjectClient api) {
+        int ready = 0;
+        for (Node node : api.nodes()
+                .listAll(ListOptions.all().withLabelSelector(LABEL + "=true").withLimit(500))
+                .items()) {
+            for (NodeCondition c : node.getStatus().getConditionsList()) {
+                if (c.getType().equals("Ready") && c.getStatus() == ConditionStatus.CONDITION_STATUS_TRUE) {
+                    ready++;
+                }
+            }
+        }
+        return ready;
+    }
+
+    int size() {
+        return kubelets.size();
+    }
+
+    /** Containers the nodes' fake runtimes hold, in all. */
+    int containers() {
+        int total = 0;
+        synchronized (kubelets) {
+            for (Kubelet k : kubelets) {
+                total += k.runtime().list().size();
+            }
+        }
+        return total;
+    }
+
+    /** Stops every kubelet (their fake containers vanish with them) and removes their directories. */
+    @Override
+    public void close() {
+        synchronized (kubelets) {
+            kubelets.forEach(Kubelet::close);
+            kubelets.clear();
+        }
+        synchronized (clients) {
+            clients.forEach(ObjectClient::close);
+            clients.clear();
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}
