@@ -2,7 +2,7 @@
 # Pod density on hollow nodes (io.capstan.bench.DensityBench hollow), kubemark-style, against a local
 # 3-node control plane (deploy/local/control-plane.sh), a fresh one per round, and a table of medians.
 #
-#   bench/density-bench.sh [--rounds N] [--nodes 100] [--pods-per-node 30] [--replicas 10] [--rate 10]
+#   bench/density-bench.sh [--rounds N] [--nodes 100] [--pods-per-node 30] [--replicas 10] [--rate 5]
 #                          [--timeout 15m]
 #   bench/density-bench.sh --report DIR     only the table, from the rounds already in DIR
 #
@@ -14,7 +14,9 @@
 # reports the CPU seconds and memory (VmRSS peak, VmHWM) of the three servers, the controller-manager
 # and itself over the load phase. Then the controller-manager is stopped (by its pid), 'down', the data
 # removed. Results go to $BENCH_OUT (default /tmp/capstan-density-bench.<time>): per round the tool's
-# output and JSON line, the controller-manager's and the servers' logs; table.md at the end.
+# output and JSON line, the object API calls the run made by verb, kind and code with their mean
+# latency (api-calls.txt, from the nodes' /metrics), the controller-manager's and the servers' logs;
+# table.md at the end.
 # BENCH_UP_ATTEMPTS (default 3): how often a round may start the control plane afresh when a node exits
 # during bootstrap. BENCH_JAVA_OPTS / CM_JAVA_OPTS: the bench's and the controller-manager's JVM options.
 # Build the jars first (mvn -B -o -q package -DskipTests -pl bench -am, and the jar control-plane.sh
@@ -26,11 +28,11 @@ JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
 CP=$ROOT/deploy/local/control-plane.sh
 # the jar control-plane.sh starts (it would build it with 'mvn install' if missing, so check first)
 SERVER_JAR=$ROOT/$(grep -o '[a-z]*/target/capstan-[a-z]*\.jar' "$CP" | head -1)
-ROUNDS=1
+ROUNDS=3
 NODES=100
 PODS_PER_NODE=30
 REPLICAS=10
-RATE=10
+RATE=5
 TIMEOUT=15m
 UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
 REPORT=
@@ -48,7 +50,9 @@ while (($#)); do
 done
 [[ -f "$JAR" ]] || { echo "density-bench: $JAR missing; mvn -B -o -q package -DskipTests -pl bench -am" >&2; exit 1; }
 [[ -f "$SERVER_JAR" ]] || { echo "density-bench: $SERVER_JAR missing; build it (mvn -B -o -q package -DskipTests -pl <module> -am)" >&2; exit 1; }
-command -v jq >/dev/null || { echo "density-bench: jq is required" >&2; exit 1; }
+for tool in jq curl; do
+  command -v "$tool" >/dev/null || { echo "density-bench: $tool is required" >&2; exit 1; }
+done
 OUT=${REPORT:-${BENCH_OUT:-/tmp/capstan-density-bench.$(date +%Y%m%d-%H%M%S)}}
 mkdir -p "$OUT"
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms512m -Xmx2g}
@@ -62,6 +66,38 @@ ports_free() {
     ss -ltnp 2>/dev/null | grep -E ':(6443|16443|26443|2379|22379|32379|2380|22380|32380|2381|22381|32381) ' >&2 || true
     return 1
   fi
+}
+
+METRICS_PORTS=(2381 22381 32381)
+scrape() { # scrape FILE: every node's /metrics
+  local i
+  : >"$1"
+  for i in 0 1 2; do
+    curl -fsS "http://127.0.0.1:${METRICS_PORTS[$i]}/metrics" 2>/dev/null >>"$1" || true
+  done
+}
+
+# api_deltas BEFORE AFTER: object API calls during the run, summed over the nodes, by verb, kind and
+# code (count, mean ms), and the store's commit and apply means: where the control plane's time went.
+api_deltas() {
+  awk '
+    function key(line,   k) {
+      k = line; sub(/ [^ ]*$/, "", k); gsub(/peer="[^"]*",?/, "", k); sub(/,}$/, "}", k); return k
+    }
+    $1 ~ /^capstan_(api_requests_seconds|store_commit_seconds|store_apply_seconds)_(count|sum)\{/ || \
+    $1 ~ /^capstan_(store_commit_seconds|store_apply_seconds)_(count|sum)$/ {
+      k = key($0); v = $NF
+      if (FILENAME == ARGV[1]) before[k] += v; else after[k] += v
+    }
+    END {
+      for (k in after) {
+        if (k !~ /_count/) continue
+        d = after[k] - before[k]
+        if (d <= 0) continue
+        s = k; sub(/_count/, "_sum", s)
+        printf "%-100s count=%d mean=%.1fms\n", k, d, 1000 * (after[s] - before[s]) / d
+      }
+    }' "$1" "$2" | sed 's/_seconds_count//' | sort
 }
 
 CM_PID=
@@ -119,11 +155,15 @@ for round in $(seq 1 "$ROUNDS"); do
   procs+=(--process "controllerManager=$CM_PID")
   echo "  $(date +%T) hollow: nodes=$NODES podsPerNode=$PODS_PER_NODE replicas=$REPLICAS rate=$RATE (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   rc=0
+  scrape "$dir/metrics.before"
   # shellcheck disable=SC2086
   java $BENCH_JAVA_OPTS -cp "$JAR" io.capstan.bench.DensityBench hollow --config "$CAPSTAN_DIR/config" \
     --controller-manager external "${procs[@]}" --nodes "$NODES" --pods-per-node "$PODS_PER_NODE" \
     --replicas "$REPLICAS" --rate "$RATE" --timeout "$TIMEOUT" --no-cleanup \
     >"$dir/hollow.out" 2>"$dir/hollow.err" || rc=$?
+  scrape "$dir/metrics.after"
+  api_deltas "$dir/metrics.before" "$dir/metrics.after" >"$dir/api-calls.txt"
+  rm -f "$dir/metrics.before" "$dir/metrics.after"
   grep '^{"scenario"' "$dir/hollow.out" | jq -c --argjson rc "$rc" '. + {exitStatus: $rc}' >"$dir/hollow.json" || true
   ((rc == 0)) || echo "  hollow exited $rc; see $dir/hollow.out and $dir/hollow.err" >&2
   cleanup_round
@@ -156,6 +196,10 @@ row() { # row LABEL FIELD...
     startupFromCreationTimestampP50Ms startupFromCreationTimestampP99Ms startupFromCreationTimestampMaxMs
   row "created -> scheduled: p50 / p99 ms" createToScheduledP50Ms createToScheduledP99Ms
   row "scheduled -> Running and Ready: p50 / p99 ms" scheduledToRunningP50Ms scheduledToRunningP99Ms
+  row "  of which scheduled -> container started by the kubelet: p50 / p99 ms" \
+    scheduledToContainerStartedP50Ms scheduledToContainerStartedP99Ms
+  row "  of which container started -> Running and Ready seen: p50 / p99 ms" \
+    containerStartedToRunningP50Ms containerStartedToRunningP99Ms
   row "Deployment create: p50 / p99 ms; late creates" deploymentCreateP50Ms deploymentCreateP99Ms deploymentCreatesLate
   row "load phase s / pods running per s" elapsedSeconds podsRunningPerSecond
   row "pods per node min / max; pod updates per pod mean / max" podsPerNodeMin podsPerNodeMax podUpdatesMean podUpdatesMax

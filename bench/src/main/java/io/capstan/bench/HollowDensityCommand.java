@@ -13,6 +13,7 @@ import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.Pod;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,10 +79,10 @@ final class HollowDensityCommand implements Callable<Integer> {
 
     @Option(
             names = "--rate",
-            defaultValue = "10",
+            defaultValue = "5",
             description = "Pods per second the Deployments are created at: one Deployment every replicas/rate"
                     + " seconds (default ${DEFAULT-VALUE})")
-    double rate = 10;
+    double rate = 5;
 
     @Option(
             names = "--controller-manager",
@@ -116,12 +117,12 @@ final class HollowDensityCommand implements Callable<Integer> {
             description = "How long after the first create every pod may take to run (default ${DEFAULT-VALUE})")
     Duration timeout = Duration.ofMinutes(15);
 
+    // picocli toggles a negatable option's default, so a true default is named by its negative form
     @Option(
-            names = "--cleanup",
-            defaultValue = "true",
+            names = "--no-cleanup",
             negatable = true,
-            description =
-                    "Delete the run's namespace at the end and wait for its pods to go (default ${DEFAULT-VALUE})")
+            description = "Leave the run's namespace and pods in place at the end (default: delete the namespace"
+                    + " and wait for its pods to go)")
     boolean cleanup = true;
 
     @Option(
@@ -175,8 +176,15 @@ final class HollowDensityCommand implements Callable<Integer> {
 
         try (ObjectClient api = ObjectClient.connect(ClientConfig.of(apiEndpoints, resolved.token()))) {
             @Nullable ControllerManager manager = inProcess ? startControllerManager(api) : null;
-            try (HollowNodes hollow =
-                    HollowNodes.start(apiEndpoints, resolved.token(), nodes, nodePrefix, 8, nodeStartTimeout)) {
+            PodStartups startups = PodStartups.systemClocks();
+            try (HollowNodes hollow = HollowNodes.start(
+                    apiEndpoints,
+                    resolved.token(),
+                    nodes,
+                    nodePrefix,
+                    8,
+                    nodeStartTimeout,
+                    startups::containerStarted)) {
                 long started = System.nanoTime();
                 awaitReady(api, err);
                 err.printf(
@@ -186,7 +194,6 @@ final class HollowDensityCommand implements Callable<Integer> {
                         .create(Namespace.newBuilder()
                                 .setMetadata(ObjectMeta.newBuilder().setName(namespace))
                                 .build());
-                PodStartups startups = PodStartups.systemClocks();
                 try (Informer<Pod> informer =
                         Informer.create(api.pods(), ListOptions.inNamespace(namespace), Duration.ZERO)) {
                     informer.addHandler(startups);
@@ -243,9 +250,14 @@ final class HollowDensityCommand implements Callable<Integer> {
         long deadline = start + timeout.toNanos();
         long createdNanos;
         try {
+            long lastReport = System.nanoTime();
             for (int i = 0; i < deployments; i++) {
                 long due = start + i * intervalNanos;
                 LockSupport.parkNanos(due - System.nanoTime());
+                if (System.nanoTime() - lastReport >= TimeUnit.SECONDS.toNanos(10)) {
+                    lastReport = System.nanoTime();
+                    progress(err, start, startups, hollow);
+                }
                 int size = Math.min(replicas, total - i * replicas);
                 String name = ApiObjects.name("density-", i);
                 pool.execute(() -> {
@@ -262,19 +274,11 @@ final class HollowDensityCommand implements Callable<Integer> {
                 });
             }
             createdNanos = System.nanoTime() - start;
-            long lastReport = System.nanoTime();
             while (startups.running() < total && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 if (System.nanoTime() - lastReport >= TimeUnit.SECONDS.toNanos(10)) {
                     lastReport = System.nanoTime();
-                    err.printf(
-                            Locale.ROOT,
-                            "  %.0f s: %d pods seen, %d running; %d fake containers; load %.2f%n",
-                            (lastReport - start) / 1e9,
-                            startups.seen(),
-                            startups.running(),
-                            hollow.containers(),
-                            LoadAverage.oneMinute());
+                    progress(err, start, startups, hollow);
                 }
             }
         } finally {
@@ -309,6 +313,8 @@ final class HollowDensityCommand implements Callable<Integer> {
         result.startupFromCreationTimestamp().addTo(summary, "startupFromCreationTimestamp");
         result.createToScheduled().addTo(summary, "createToScheduled");
         result.scheduledToRunning().addTo(summary, "scheduledToRunning");
+        result.scheduledToContainerStarted().addTo(summary, "scheduledToContainerStarted");
+        result.containerStartedToRunning().addTo(summary, "containerStartedToRunning");
         summary.put(
                         "podsPerNodeMin",
                         result.podsPerNode().getCount() == 0
@@ -326,12 +332,24 @@ final class HollowDensityCommand implements Callable<Integer> {
                         result.updatesPerPod().getCount() == 0
                                 ? 0
                                 : result.updatesPerPod().getMax())
-                .put("fakeContainers", hollow.containers());
+                .put("fakeContainers", hollow.containers())
+                .put("benchThreadsPeak", ManagementFactory.getThreadMXBean().getPeakThreadCount());
         for (Map.Entry<String, Object> e : ProcessUsage.fields(usages).entrySet()) {
             summary.put(e.getKey(), e.getValue());
         }
         summary.put("eventsByReason", eventsByReason(api, namespace, err));
         return summary;
+    }
+
+    private static void progress(PrintStream err, long start, PodStartups startups, HollowNodes hollow) {
+        err.printf(
+                Locale.ROOT,
+                "  %.0f s: %d pods seen, %d running; %d fake containers; load %.2f%n",
+                (System.nanoTime() - start) / 1e9,
+                startups.seen(),
+                startups.running(),
+                hollow.containers(),
+                LoadAverage.oneMinute());
     }
 
     private static ControllerManager startControllerManager(ObjectClient api) {

@@ -49,18 +49,27 @@ final class HollowNodes implements AutoCloseable {
     private final List<ObjectClient> clients = Collections.synchronizedList(new ArrayList<>());
     private final List<Kubelet> kubelets = Collections.synchronizedList(new ArrayList<>());
     private final Path root;
+    private final TimedRuntime.StartListener started;
 
-    private HollowNodes(Path root) {
+    private HollowNodes(Path root, TimedRuntime.StartListener started) {
         this.root = root;
+        this.started = started;
     }
 
     /**
      * Starts {@code count} nodes named {@code prefix} plus a 3-digit number, {@code parallel} at a
      * time; each {@link Kubelet#start} returns once it has registered and its informers have listed.
      * Throws if they have not all started within {@code timeout} (the started ones are closed).
+     * {@code started} hears of every container start.
      */
     static HollowNodes start(
-            List<String> endpoints, String token, int count, String prefix, int parallel, Duration timeout)
+            List<String> endpoints,
+            String token,
+            int count,
+            String prefix,
+            int parallel,
+            Duration timeout,
+            TimedRuntime.StartListener started)
             throws InterruptedException {
         Path root;
         try {
@@ -68,24 +77,24 @@ final class HollowNodes implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HollowNodes nodes = new HollowNodes(root);
+        HollowNodes nodes = new HollowNodes(root, started);
         ExecutorService starters = Executors.newFixedThreadPool(parallel, runnable -> {
             Thread thread = new Thread(runnable, "hollow-node-start");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            List<Future<?>> started = new ArrayList<>();
+            List<Future<?>> starting = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String name = nodeName(prefix, i);
                 List<String> rotated = rotate(endpoints, i);
-                started.add(starters.submit(() -> {
+                starting.add(starters.submit(() -> {
                     nodes.startOne(name, rotated, token);
                     return null;
                 }));
             }
             long deadline = System.nanoTime() + timeout.toNanos();
-            for (Future<?> f : started) {
+            for (Future<?> f : starting) {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             return nodes;
@@ -132,7 +141,8 @@ final class HollowNodes implements AutoCloseable {
                 dir,
                 PodTimings.defaults());
         Clock clock = Clock.systemUTC();
-        kubelets.add(Kubelet.start(client, config, new FakeRuntime(name, clock), HealthChecks.NONE, clock));
+        TimedRuntime runtime = new TimedRuntime(new FakeRuntime(name, clock), started);
+        kubelets.add(Kubelet.start(client, config, runtime, HealthChecks.NONE, clock));
     }
 
     /** How many of the hollow nodes (by label) have their Ready condition True, as the API says. */

@@ -26,6 +26,7 @@ final class PodStartups implements EventHandler<Pod> {
     private final LongSupplier nanoTime;
     private final InstantSource wallClock;
     private final Map<String, Track> byUid = new HashMap<>();
+    private final Map<String, Long> containerStartedNanos = new HashMap<>();
     private int running;
     private int deleted;
 
@@ -54,6 +55,8 @@ final class PodStartups implements EventHandler<Pod> {
             LatencyHistogram startupFromCreationTimestamp,
             LatencyHistogram createToScheduled,
             LatencyHistogram scheduledToRunning,
+            LatencyHistogram scheduledToContainerStarted,
+            LatencyHistogram containerStartedToRunning,
             IntSummaryStatistics podsPerNode,
             IntSummaryStatistics updatesPerPod) {}
 
@@ -86,6 +89,14 @@ final class PodStartups implements EventHandler<Pod> {
         deleted++;
     }
 
+    /**
+     * A kubelet started a container of the pod {@code podUid} (the first start counts): splits the
+     * pod's time on its node into the kubelet's part and the status write's.
+     */
+    synchronized void containerStarted(String podUid, long nanoTime) {
+        containerStartedNanos.putIfAbsent(podUid, nanoTime);
+    }
+
     /** Pods seen Running and Ready so far. */
     synchronized int running() {
         return running;
@@ -106,10 +117,14 @@ final class PodStartups implements EventHandler<Pod> {
         LatencyHistogram fromTimestamp = new LatencyHistogram();
         LatencyHistogram toScheduled = new LatencyHistogram();
         LatencyHistogram toRunning = new LatencyHistogram();
+        LatencyHistogram toContainerStarted = new LatencyHistogram();
+        LatencyHistogram containerStartedToRunning = new LatencyHistogram();
         Map<String, Integer> perNode = new HashMap<>();
         IntSummaryStatistics updates = new IntSummaryStatistics();
         int scheduled = 0;
-        for (Track t : byUid.values()) {
+        for (Map.Entry<String, Track> e : byUid.entrySet()) {
+            Track t = e.getValue();
+            Long containerStarted = containerStartedNanos.get(e.getKey());
             updates.accept(t.updates);
             if (t.scheduledNanos >= 0) {
                 scheduled++;
@@ -122,6 +137,12 @@ final class PodStartups implements EventHandler<Pod> {
                 if (t.scheduledNanos >= 0) {
                     toRunning.recordNanos(t.runningNanos - t.scheduledNanos);
                 }
+                if (containerStarted != null) {
+                    containerStartedToRunning.recordNanos(t.runningNanos - containerStarted);
+                }
+            }
+            if (containerStarted != null && t.scheduledNanos >= 0) {
+                toContainerStarted.recordNanos(containerStarted - t.scheduledNanos);
             }
         }
         IntSummaryStatistics podsPerNode =
@@ -135,6 +156,8 @@ final class PodStartups implements EventHandler<Pod> {
                 fromTimestamp,
                 toScheduled,
                 toRunning,
+                toContainerStarted,
+                containerStartedToRunning,
                 podsPerNode,
                 updates);
     }

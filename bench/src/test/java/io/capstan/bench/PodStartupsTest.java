@@ -29,6 +29,7 @@ class PodStartupsTest {
         advanceMillis(300);
         Pod pending = withStatus(bound, PodStatus.Phase.PHASE_PENDING, ConditionStatus.CONDITION_STATUS_FALSE);
         startups.onUpdate(bound, pending);
+        startups.containerStarted("a", nanos.get());
         advanceMillis(100);
         Pod running = withStatus(bound, PodStatus.Phase.PHASE_RUNNING, ConditionStatus.CONDITION_STATUS_TRUE);
         startups.onUpdate(pending, running);
@@ -39,6 +40,8 @@ class PodStartupsTest {
         assertThat(result.startup().percentileMillis(50)).isCloseTo(600, within(1.0));
         assertThat(result.createToScheduled().percentileMillis(50)).isCloseTo(200, within(1.0));
         assertThat(result.scheduledToRunning().percentileMillis(50)).isCloseTo(400, within(1.0));
+        assertThat(result.scheduledToContainerStarted().percentileMillis(50)).isCloseTo(300, within(1.0));
+        assertThat(result.containerStartedToRunning().percentileMillis(50)).isCloseTo(100, within(1.0));
         // creationTimestamp 00:00:10 (whole seconds), Running seen at 00:00:10.600
         assertThat(result.startupFromCreationTimestamp().percentileMillis(50)).isCloseTo(600, within(1.0));
         assertThat(result.updatesPerPod().getMax()).isEqualTo(3);
