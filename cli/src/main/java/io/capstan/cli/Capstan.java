@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
             DescribeCommand.class,
             DeleteCommand.class,
             ScaleCommand.class,
+            LogsCommand.class,
+            ExecCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class

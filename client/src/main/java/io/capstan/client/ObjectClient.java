@@ -2,6 +2,7 @@ package io.capstan.client;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
 import io.capstan.proto.api.v1.ApplyRequest;
 import io.capstan.proto.api.v1.ApplyResponse;
 import io.capstan.proto.api.v1.ConfigMap;
@@ -21,6 +22,10 @@ import io.capstan.proto.api.v1.ObjectServiceGrpc;
 import io.capstan.proto.api.v1.ObjectServiceGrpc.ObjectServiceBlockingStub;
 import io.capstan.proto.api.v1.PatchRequest;
 import io.capstan.proto.api.v1.Pod;
+import io.capstan.proto.api.v1.PodExecRequest;
+import io.capstan.proto.api.v1.PodLogOptions;
+import io.capstan.proto.api.v1.PodLogsRequest;
+import io.capstan.proto.api.v1.PodStreamServiceGrpc;
 import io.capstan.proto.api.v1.Preconditions;
 import io.capstan.proto.api.v1.ReplicaSet;
 import io.capstan.proto.api.v1.Secret;
@@ -36,6 +41,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -48,6 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The object API over gRPC, with every verb, for objects of any kind as {@link TypedObject}s; the
  * typed view of one kind is {@link #kind} ({@code client.pods().get(ns, name)} gives a {@link Pod}).
+ * Also a pod's container logs and exec ({@link #logs}, {@link #exec}), relayed by the API server
+ * to the pod's kubelet.
  *
  * <p><b>Endpoints and failover.</b> Calls go to one API server at a time. When a call finds it
  * UNAVAILABLE (the server is gone, or its store did not answer), later calls go to the next
@@ -307,6 +315,69 @@ public final class ObjectClient implements AutoCloseable {
         ObjectServiceGrpc.newStub(endpoint.channel())
                 .withCallCredentials(credentials)
                 .watch(request, stream);
+        return stream;
+    }
+
+    /**
+     * Streams the log of a container of pod {@code namespace/pod} to {@code listener}, through the
+     * API server and the kubelet of the pod's node. Returns at once; {@link PodStream#await} waits
+     * for the end (with {@link LogOptions#follow()}, when the container exits) and {@link
+     * PodStream#close} stops it. Not retried: a failure, including UNAVAILABLE, ends the stream
+     * and {@code await} throws it.
+     */
+    public PodStream logs(String namespace, String pod, LogOptions options, OutputListener listener) {
+        PodLogOptions.Builder wire = PodLogOptions.newBuilder()
+                .setFollow(options.follow())
+                .setTimestamps(options.timestamps())
+                .setPrevious(options.previous());
+        if (options.tailLines() >= 0) {
+            wire.setTailLines(options.tailLines());
+        }
+        Duration since = options.since();
+        if (since != null) {
+            // Kubernetes' sinceSeconds rounds up, so a window never loses its first line
+            wire.setSinceSeconds(since.getSeconds() + (since.getNano() > 0 ? 1 : 0));
+        }
+        Instant sinceTime = options.sinceTime();
+        if (sinceTime != null) {
+            wire.setSinceTime(Timestamp.newBuilder()
+                    .setSeconds(sinceTime.getEpochSecond())
+                    .setNanos(sinceTime.getNano()));
+        }
+        PodLogsRequest request = PodLogsRequest.newBuilder()
+                .setNamespace(namespace)
+                .setName(pod)
+                .setContainer(options.container())
+                .setOptions(wire)
+                .build();
+        PodStream stream = PodStream.create();
+        PodStreamServiceGrpc.newStub(channels.current().channel())
+                .withCallCredentials(credentials)
+                .logs(request, PodStream.logs(stream, listener));
+        return stream;
+    }
+
+    /**
+     * Runs {@code command} (not through a shell) in a running container of pod {@code
+     * namespace/pod} and streams its stdout and stderr to {@code listener}. {@code container} may
+     * be empty when the pod has one container. {@link PodStream#await} returns the command's exit
+     * code; {@link PodStream#close} kills the command. Not retried.
+     */
+    public PodStream exec(
+            String namespace, String pod, String container, List<String> command, OutputListener listener) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("command: required");
+        }
+        PodExecRequest request = PodExecRequest.newBuilder()
+                .setNamespace(namespace)
+                .setName(pod)
+                .setContainer(container)
+                .addAllCommand(command)
+                .build();
+        PodStream stream = PodStream.create();
+        PodStreamServiceGrpc.newStub(channels.current().channel())
+                .withCallCredentials(credentials)
+                .exec(request, PodStream.exec(stream, listener));
         return stream;
     }
 

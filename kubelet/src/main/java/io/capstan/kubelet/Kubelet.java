@@ -5,12 +5,20 @@ import io.capstan.client.ObjectClient;
 import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Informer;
+import io.capstan.client.scheduler.ThreadScheduler;
 import io.capstan.kubelet.node.NodeAgent;
 import io.capstan.kubelet.pod.ConfigSource;
 import io.capstan.kubelet.pod.EndpointsView;
 import io.capstan.kubelet.pod.HealthChecks;
 import io.capstan.kubelet.pod.PodWorkers;
+import io.capstan.kubelet.probe.ActionProber;
+import io.capstan.kubelet.probe.ProbeHealthChecks;
+import io.capstan.kubelet.probe.ProbeManager;
+import io.capstan.kubelet.proxy.ProxyConfig;
+import io.capstan.kubelet.proxy.ServiceProxy;
 import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.server.KubeletServer;
+import io.capstan.kubelet.server.SecretKubeletClientToken;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.EndpointAddress;
 import io.capstan.proto.api.v1.EndpointPort;
@@ -20,6 +28,7 @@ import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.Secret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +57,32 @@ public final class Kubelet implements AutoCloseable {
     private final PodWorkers workers;
     private final ApiEventRecorder events;
     private final List<Informer<?>> informers = new ArrayList<>();
+    private static final int PROBE_THREADS = 8;
+    private @Nullable ExecutorService probeExecutor;
+    private @Nullable ThreadScheduler probeScheduler;
+    private @Nullable ProbeManager probes;
+    private @Nullable ServiceProxy proxy;
+    private @Nullable KubeletServer server;
+    private @Nullable SecretKubeletClientToken serverToken;
 
     private Kubelet(
-            ObjectClient client, KubeletConfig config, ContainerRuntime runtime, HealthChecks health, Clock clock) {
+            ObjectClient client,
+            KubeletConfig config,
+            ContainerRuntime runtime,
+            @Nullable HealthChecks checks,
+            Clock clock) {
         this.config = config;
         this.runtime = runtime;
         String nodeName = config.node().name();
         this.node = new NodeAgent(client, config.node(), runtime.version(), clock);
         this.events = new ApiEventRecorder(client.events(), "kubelet", nodeName, clock);
+        HealthChecks health = checks;
+        if (health == null) {
+            this.probeExecutor = ProbeManager.newExecutor(PROBE_THREADS);
+            this.probeScheduler = new ThreadScheduler("probe-timer");
+            this.probes = new ProbeManager(new ActionProber(runtime), probeScheduler, probeExecutor);
+            health = new ProbeHealthChecks(probes, events, config.node().address());
+        }
         Informer<ConfigMap> configMaps = Informer.create(client.configMaps(), ListOptions.all(), INFORMER_RESYNC);
         Informer<Secret> secrets = Informer.create(client.secrets(), ListOptions.all(), INFORMER_RESYNC);
         Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), INFORMER_RESYNC);
@@ -131,19 +160,45 @@ public final class Kubelet implements AutoCloseable {
         return (EventHandler<T>) (EventHandler<?>) handler;
     }
 
+    /** Starts a kubelet whose containers are probed as their specs say. */
+    public static Kubelet start(ObjectClient client, KubeletConfig config, ContainerRuntime runtime, Clock clock)
+            throws InterruptedException {
+        return start(client, config, runtime, null, clock);
+    }
+
     /**
      * Registers the node, starts the informers and, once they have listed, the pod workers' removal
      * of containers no pod owns.
      */
     public static Kubelet start(
-            ObjectClient client, KubeletConfig config, ContainerRuntime runtime, HealthChecks health, Clock clock)
+            ObjectClient client,
+            KubeletConfig config,
+            ContainerRuntime runtime,
+            @Nullable HealthChecks health,
+            Clock clock)
             throws InterruptedException {
         try {
             Files.createDirectories(config.podsDir());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        InetSocketAddress serverAddress = config.server();
+        SecretKubeletClientToken token = null;
+        KubeletServer server = null;
+        if (serverAddress != null) {
+            token = SecretKubeletClientToken.withDefaults(client, clock).start();
+            server = new KubeletServer(runtime, token, serverAddress.getHostString(), serverAddress.getPort(), clock);
+            try {
+                server.start();
+            } catch (IOException e) {
+                token.close();
+                throw new UncheckedIOException("cannot listen on " + serverAddress + " for logs and exec", e);
+            }
+            config = config.withNode(config.node().withKubeletEndpoint(server.endpoint()));
+        }
         Kubelet kubelet = new Kubelet(client, config, runtime, health, clock);
+        kubelet.server = server;
+        kubelet.serverToken = token;
         kubelet.node.start();
         for (Informer<?> informer : kubelet.informers) {
             informer.start();
@@ -154,6 +209,10 @@ public final class Kubelet implements AutoCloseable {
             }
         }
         kubelet.workers.markSynced();
+        ProxyConfig proxyConfig = config.proxy();
+        if (proxyConfig != null) {
+            kubelet.proxy = ServiceProxy.start(client, proxyConfig, kubelet.events);
+        }
         log.info(
                 "Kubelet of node {} runs ({} runtime, address {})",
                 config.node().name(),
@@ -164,6 +223,16 @@ public final class Kubelet implements AutoCloseable {
 
     public String nodeName() {
         return config.node().name();
+    }
+
+    /** The kubelet's logs-and-exec endpoint (host:port), or null when it serves none. */
+    public @Nullable String serverEndpoint() {
+        return server == null ? null : server.endpoint();
+    }
+
+    /** The node's service proxy, or null when it runs none. */
+    public @Nullable ServiceProxy proxy() {
+        return proxy;
     }
 
     public ContainerRuntime runtime() {
@@ -201,11 +270,29 @@ public final class Kubelet implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (server != null) {
+            server.close();
+        }
+        if (serverToken != null) {
+            serverToken.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
         node.close();
         for (Informer<?> informer : informers) {
             informer.close();
         }
         workers.close();
+        if (probes != null) {
+            probes.close();
+        }
+        if (probeScheduler != null) {
+            probeScheduler.close();
+        }
+        if (probeExecutor != null) {
+            probeExecutor.shutdownNow();
+        }
         events.close();
     }
 }

@@ -2,15 +2,44 @@ package io.capstan.kubelet;
 
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
+import io.capstan.kubelet.proxy.ProxyConfig;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * @param node what the kubelet says about its node
  * @param rootDir the kubelet's data: {@code pods/<uid>} (volumes, process-runtime working
  *     directories) and the runtime's state
  * @param timings the pod workers' periods
+ * @param proxy the service proxy's settings, or null to run no proxy on this node
+ * @param server where the kubelet's logs-and-exec port listens (port 0: a free one), or null for
+ *     none; its endpoint is recorded in the Node's status
  */
-public record KubeletConfig(NodeConfig node, Path rootDir, PodTimings timings) {
+public record KubeletConfig(
+        NodeConfig node,
+        Path rootDir,
+        PodTimings timings,
+        @Nullable ProxyConfig proxy,
+        @Nullable InetSocketAddress server) {
+
+    /** A kubelet without a service proxy or logs port (hollow nodes, tests of the pod lifecycle). */
+    public KubeletConfig(NodeConfig node, Path rootDir, PodTimings timings) {
+        this(node, rootDir, timings, null, null);
+    }
+
+    public KubeletConfig withProxy(ProxyConfig config) {
+        return new KubeletConfig(node, rootDir, timings, config, server);
+    }
+
+    public KubeletConfig withServer(InetSocketAddress address) {
+        return new KubeletConfig(node, rootDir, timings, proxy, address);
+    }
+
+    KubeletConfig withNode(NodeConfig value) {
+        return new KubeletConfig(value, rootDir, timings, proxy, server);
+    }
+
     public Path podsDir() {
         return rootDir.resolve("pods");
     }

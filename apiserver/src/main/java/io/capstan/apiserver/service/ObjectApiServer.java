@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One API server: the ObjectService over gRPC (with bearer-token authentication, gRPC health and
- * reflection), its watch caches, and its housekeeping (periodic compaction; Event expiry is done
- * by store leases), all over one {@link KvStore}. Several API servers over one store form a
+ * One API server: the ObjectService and PodStreamService (logs and exec, relayed to the pod's
+ * kubelet) over gRPC (with bearer-token authentication, gRPC health and reflection), its watch
+ * caches, and its housekeeping (periodic compaction; Event expiry is done by store leases), all
+ * over one {@link KvStore}. Several API servers over one store form a
  * control plane: they share nothing but the store.
  */
 public final class ObjectApiServer implements AutoCloseable {
@@ -39,6 +40,8 @@ public final class ObjectApiServer implements AutoCloseable {
     private final ObjectApi api;
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final KubeletClientSecret kubeletSecret;
+    private final KubeletChannels kubeletChannels = new KubeletChannels();
     private @Nullable Compactor compactor;
 
     /**
@@ -62,9 +65,13 @@ public final class ObjectApiServer implements AutoCloseable {
                 config.requestTimeout());
         ObjectGrpcService service = new ObjectGrpcService(api, storage, caches, registry, config.requestTimeout());
         TokenAuthenticator auth = new TokenAuthenticator(kv, config.requestTimeout());
+        this.kubeletSecret = new KubeletClientSecret(api, storage, config.requestTimeout());
+        PodStreamGrpcService streams =
+                new PodStreamGrpcService(storage, kubeletSecret, kubeletChannels, registry, config.requestTimeout());
         InetSocketAddress address = parse(listen);
         this.server = NettyServerBuilder.forAddress(address, InsecureServerCredentials.create())
                 .addService(ServerInterceptors.intercept(service, auth))
+                .addService(ServerInterceptors.intercept(streams, auth))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
@@ -91,6 +98,8 @@ public final class ObjectApiServer implements AutoCloseable {
     public ObjectApiServer start() throws IOException {
         if (config.bootstrapNamespaces()) {
             Namespaces.ensureSystemNamespaces(api);
+            // the token kubelets accept; made once per cluster (see KubeletClientSecret)
+            kubeletSecret.ensure();
         }
         // Every kind's cache starts now, so its window reaches back to this server's start: a watch
         // resumed here from another server's resourceVersion finds its events.
@@ -101,6 +110,7 @@ public final class ObjectApiServer implements AutoCloseable {
         }
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus("capstan.api.v1.ObjectService", ServingStatus.SERVING);
+        health.setStatus("capstan.api.v1.PodStreamService", ServingStatus.SERVING);
         return this;
     }
 
@@ -132,6 +142,7 @@ public final class ObjectApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        kubeletChannels.close();
         if (compactor != null) {
             compactor.close();
         }

@@ -36,6 +36,21 @@ public record NodeConfig(
         Duration statusInterval,
         Duration statusReport) {
 
+    public NodeConfig withKubeletEndpoint(String endpoint) {
+        return new NodeConfig(
+                name,
+                address,
+                labels,
+                taints,
+                capacity,
+                endpoint,
+                dataDir,
+                leaseDuration,
+                renewInterval,
+                statusInterval,
+                statusReport);
+    }
+
     public NodeConfig {
         labels = Map.copyOf(labels);
         taints = List.copyOf(taints);

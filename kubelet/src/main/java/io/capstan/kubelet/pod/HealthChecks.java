@@ -17,6 +17,7 @@ public interface HealthChecks {
      * Starts the startup, liveness and readiness probes of {@code spec}, running as {@code
      * containerId} in {@code pod}.
      *
+     * @param startedAt when the container started: probes' initial delays count from it
      * @param initiallyReady the readiness last reported for this very container (after a kubelet
      *     restart), so a healthy pod does not flap to not-ready while its probe runs again
      * @param changed called (from any thread) when started, ready or failure changes
@@ -26,6 +27,7 @@ public interface HealthChecks {
             Container spec,
             String containerId,
             List<PortMapping> ports,
+            java.time.Instant startedAt,
             boolean initiallyReady,
             Runnable changed);
 
@@ -48,7 +50,7 @@ public interface HealthChecks {
     }
 
     /** No probes at all: every container is started and ready as soon as it runs. */
-    HealthChecks NONE = (pod, spec, containerId, ports, initiallyReady, changed) -> new Tracker() {
+    HealthChecks NONE = (pod, spec, containerId, ports, startedAt, initiallyReady, changed) -> new Tracker() {
         @Override
         public boolean started() {
             return true;

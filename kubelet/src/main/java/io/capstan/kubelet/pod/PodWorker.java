@@ -12,6 +12,7 @@ import io.capstan.kubelet.runtime.ContainerException;
 import io.capstan.kubelet.runtime.ContainerLabels;
 import io.capstan.kubelet.runtime.ImageException;
 import io.capstan.kubelet.runtime.ImageRef;
+import io.capstan.kubelet.runtime.PortEnvironment;
 import io.capstan.kubelet.runtime.PullPolicy;
 import io.capstan.kubelet.runtime.RuntimeContainer;
 import io.capstan.proto.api.v1.Container;
@@ -306,6 +307,9 @@ final class PodWorker {
             Map<String, String> base = new LinkedHashMap<>();
             base.put("HOSTNAME", pod.getMetadata().getName());
             List<ContainerConfig.PortMapping> mappings = HostPorts.mappings(ports, name);
+            if (context.runtime().portsInEnvironment()) {
+                base.putAll(PortEnvironment.of(mappings));
+            }
             env = Environment.of(pod, spec, context.config(), base);
             List<ContainerConfig.Mount> mounts = new ArrayList<>();
             for (VolumeMount mount : spec.getVolumeMountsList()) {
@@ -391,6 +395,7 @@ final class PodWorker {
                             spec,
                             id,
                             HostPorts.mappings(ports, spec.getName()),
+                            container.startedAt() != null ? container.startedAt() : container.createdAt(),
                             wasReady,
                             () -> context.requestSync().accept(uid));
         });
@@ -434,7 +439,9 @@ final class PodWorker {
         for (Container spec : all) {
             List<RuntimeContainer> attempts = runs.getOrDefault(spec.getName(), List.of());
             RuntimeContainer latest = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
-            HealthChecks.Tracker tracker = latest != null && latest.running() ? trackers.get(latest.id()) : null;
+            boolean probed = pod.getSpec().getContainersList().contains(spec);
+            HealthChecks.Tracker tracker =
+                    latest != null && latest.running() && probed ? tracker(pod, spec, latest) : null;
             Waiting w = waiting.get(spec.getName());
             if (w != null && w.reason().equals("CrashLoopBackOff") && latest != null && !latest.exited()) {
                 waiting.remove(spec.getName());

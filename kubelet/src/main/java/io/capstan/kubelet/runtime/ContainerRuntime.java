@@ -30,6 +30,16 @@ public interface ContainerRuntime extends AutoCloseable {
     String version();
 
     /**
+     * Whether containers listen on their host ports themselves and get them in environment
+     * variables ({@link PortEnvironment}): true for host processes and Docker host networking, false
+     * for Docker bridge mode. The kubelet then also offers those variables for $(VAR) expansion in
+     * command, args and env.
+     */
+    default boolean portsInEnvironment() {
+        return true;
+    }
+
+    /**
      * Makes {@code image} available as the pull policy says and returns its runtime identity (a
      * digest or id; the image name itself where the runtime has no images).
      *

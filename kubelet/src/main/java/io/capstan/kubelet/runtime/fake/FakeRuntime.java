@@ -24,14 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Containers that "run" without any process, for hollow nodes: one JVM can host a hundred nodes of
  * them. A container runs from start until it is stopped, or until a test ends it with {@link
- * #exit}. Exec succeeds with no output; logs are one line saying the container is fake. Images
- * named in {@link #missingImages} cannot be pulled.
+ * #exit}. Exec succeeds with no output unless a test scripts it with {@link #setExecHandler}; logs
+ * are one line saying the container is fake. Images named in {@link #missingImages} cannot be
+ * pulled.
  */
 public final class FakeRuntime implements ContainerRuntime {
     private final String node;
@@ -41,10 +47,30 @@ public final class FakeRuntime implements ContainerRuntime {
     private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private volatile ContainerListener listener = (labels, id) -> {};
+    private volatile @org.jspecify.annotations.Nullable ExecHandler execHandler;
 
     public FakeRuntime(String node, Clock clock) {
         this.node = node;
         this.clock = clock;
+    }
+
+    /**
+     * What a command run by {@link #exec} does, for tests that fail an exec probe or hang it. Runs on
+     * a thread of its own, as the command's process.
+     */
+    @FunctionalInterface
+    public interface ExecHandler {
+        /**
+         * Writes the command's output to {@code output} (closed by the runtime afterwards) and returns
+         * its exit code. Closing the session first interrupts the thread, as killing the command;
+         * a handler that throws exits with code 1.
+         */
+        int run(String containerId, List<String> command, OutputSink output) throws InterruptedException;
+    }
+
+    /** Scripts exec in running containers from now on; null restores the default (exit 0, no output). */
+    public void setExecHandler(@org.jspecify.annotations.Nullable ExecHandler handler) {
+        this.execHandler = handler;
     }
 
     /** Images that fail to pull from now on, to show ErrImagePull. */
@@ -162,6 +188,10 @@ public final class FakeRuntime implements ContainerRuntime {
         if (!inspect(containerId).running()) {
             throw new NoSuchContainerException("container " + containerId + " is not running");
         }
+        ExecHandler handler = execHandler;
+        if (handler != null) {
+            return scriptedExec(handler, containerId, command, output);
+        }
         output.close(null);
         return new ExecSession() {
             @Override
@@ -171,6 +201,43 @@ public final class FakeRuntime implements ContainerRuntime {
 
             @Override
             public void close() {}
+        };
+    }
+
+    private static ExecSession scriptedExec(
+            ExecHandler handler, String containerId, List<String> command, OutputSink output) {
+        FutureTask<Integer> task = new FutureTask<>(() -> {
+            try {
+                int exitCode = handler.run(containerId, command, output);
+                output.close(null);
+                return exitCode;
+            } catch (InterruptedException e) {
+                output.close(e);
+                throw e;
+            } catch (RuntimeException e) {
+                output.close(e);
+                return 1;
+            }
+        });
+        Thread thread = new Thread(task, "fake-exec-" + containerId);
+        thread.setDaemon(true);
+        thread.start();
+        return new ExecSession() {
+            @Override
+            public OptionalInt await(Duration timeout) throws InterruptedException {
+                try {
+                    return OptionalInt.of(task.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
+                } catch (TimeoutException | CancellationException e) {
+                    return OptionalInt.empty();
+                } catch (ExecutionException e) {
+                    return OptionalInt.of(1);
+                }
+            }
+
+            @Override
+            public void close() {
+                task.cancel(true);
+            }
         };
     }
 

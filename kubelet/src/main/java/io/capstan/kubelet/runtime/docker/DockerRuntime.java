@@ -1,0 +1,843 @@
+package io.capstan.kubelet.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.LogContainerCmd;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.model.WaitResponse;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.capstan.kubelet.runtime.ContainerConfig;
+import io.capstan.kubelet.runtime.ContainerException;
+import io.capstan.kubelet.runtime.ContainerLabels;
+import io.capstan.kubelet.runtime.ContainerListener;
+import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.runtime.ExecSession;
+import io.capstan.kubelet.runtime.ImageException;
+import io.capstan.kubelet.runtime.ImageRef;
+import io.capstan.kubelet.runtime.LogOptions;
+import io.capstan.kubelet.runtime.LogStream;
+import io.capstan.kubelet.runtime.NoSuchContainerException;
+import io.capstan.kubelet.runtime.OutputSink;
+import io.capstan.kubelet.runtime.PortEnvironment;
+import io.capstan.kubelet.runtime.PullPolicy;
+import io.capstan.kubelet.runtime.RuntimeContainer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Containers on a Docker engine, through docker-java. One instance serves one node: it labels what
+ * it creates with {@link ContainerLabels} and lists, inspects, stops and removes only containers
+ * labelled with its node, so several kubelets can share an engine, and a restarted kubelet finds its
+ * containers again from their labels alone.
+ *
+ * <p>What a container gets from its {@link ContainerConfig}:
+ *
+ * <ul>
+ *   <li>a readable name, {@code capstan_<ns>_<pod>_<container>_<attempt>_<uid prefix>} (see {@link
+ *       ContainerNames}); a create that collides with a stopped leftover of the same name on this
+ *       node removes the leftover and creates again;
+ *   <li>the command as the entrypoint and the args as the cmd, each only when not empty (so, as in
+ *       Kubernetes, a command without args drops the image's cmd), the working directory, env;
+ *   <li>cpu as {@code NanoCpus} (millicores x 10^6) and memory as {@code Memory} with the same {@code
+ *       MemorySwap}, so the limit cannot be evaded through swap and an excess is an OOM kill;
+ *   <li>mounts as binds of the host directories, read-only when asked;
+ *   <li>the json-file log driver with {@code max-size} and {@code max-file} from the {@link
+ *       Settings}, so the engine rotates each container's log by size;
+ *   <li>networking by {@link NetworkMode}: {@code HOST} runs it in the host's network with each
+ *       declared port handed over in the variables of {@link PortEnvironment} (set after the
+ *       config's env, so they win over a same-named variable there: the kubelet chose that port);
+ *       {@code BRIDGE} publishes {@code hostIp:hostPort -> containerPort} (hostIp 127.0.0.1 when
+ *       empty) and sets no port variables. Nothing ever addresses a container's bridge IP.
+ * </ul>
+ *
+ * <p>Images: {@link #ensureImage} uses an image that is present (IfNotPresent, Never) and pulls an
+ * absent one (not Never). Always pulls every time but falls back to the present image, with a
+ * warning, when the pull fails: no registry may be reachable, and a node that has the image should
+ * still run it. A failed pull is an {@link ImageException} "ErrImagePull" with the engine's message.
+ *
+ * <p>Failures: engine errors of create and start become {@link ContainerException}s
+ * (CreateContainerError, StartError); {@link #stop} and {@link #remove} log them at WARN (the pod
+ * worker's next sync retries); the other calls throw them as unchecked {@link DockerException}s or
+ * {@link IllegalStateException}s.
+ *
+ * <p>Thread-safe. {@link #close} closes the client, the events stream and any open log or exec
+ * streams; the containers keep running.
+ */
+public final class DockerRuntime implements ContainerRuntime {
+    private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+
+    /** The engine when {@code $DOCKER_HOST} is not set. */
+    public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a stop may wait after SIGKILL for the engine to see the container exit. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(30);
+
+    private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** How containers reach the network; see the class comment. */
+    public enum NetworkMode {
+        HOST,
+        BRIDGE
+    }
+
+    /**
+     * How to reach the engine and what every container gets.
+     *
+     * @param dockerHost the engine's address, e.g. {@code unix:///var/run/docker.sock} or {@code
+     *     tcp://127.0.0.1:2375}; TLS settings come from docker-java's usual {@code DOCKER_TLS_VERIFY}
+     *     and {@code DOCKER_CERT_PATH}
+     * @param networkMode host networking (the default) or bridge
+     * @param logMaxSize json-file {@code max-size}: a container's log file is rotated at this size
+     *     (e.g. "10m")
+     * @param logMaxFiles json-file {@code max-file}: how many rotated files are kept, at least 1
+     * @param pullTimeout how long one pull may take before it counts as failed
+     */
+    public record Settings(
+            String dockerHost, NetworkMode networkMode, String logMaxSize, int logMaxFiles, Duration pullTimeout) {
+
+        public Settings {
+            if (logMaxFiles < 1) {
+                throw new IllegalArgumentException("logMaxFiles: must be >= 1, got " + logMaxFiles);
+            }
+            if (logMaxSize.isBlank()) {
+                throw new IllegalArgumentException("logMaxSize: required, e.g. 10m");
+            }
+        }
+
+        /**
+         * {@link #defaultDockerHost()}, host networking, logs rotated at 10 MiB keeping 5 files (the
+         * kubelet's containerLogMaxSize and containerLogMaxFiles defaults), pulls of up to 5 minutes.
+         */
+        public static Settings defaults() {
+            return new Settings(defaultDockerHost(), NetworkMode.HOST, "10m", 5, Duration.ofMinutes(5));
+        }
+
+        public Settings withDockerHost(String dockerHost) {
+            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
+        }
+
+        public Settings withNetworkMode(NetworkMode networkMode) {
+            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
+        }
+
+        public Settings withLogRotation(String logMaxSize, int logMaxFiles) {
+            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
+        }
+
+        public Settings withPullTimeout(Duration pullTimeout) {
+            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
+        }
+    }
+
+    private final String node;
+    private final Settings settings;
+    private final DockerClient client;
+    private final String version;
+    private final ScheduledExecutorService scheduler;
+    private final Set<DockerStream<?>> openStreams = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<@Nullable EventStream> events = new AtomicReference<>();
+    private volatile ContainerListener listener = (labels, id) -> {};
+    private volatile boolean closed;
+
+    private DockerRuntime(String node, Settings settings, DockerClient client, String version) {
+        this.node = node;
+        this.settings = settings;
+        this.client = client;
+        this.version = version;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "docker-events-" + node);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Connects to the engine of {@code settings} for the containers of {@code node}.
+     *
+     * @throws IllegalStateException when the engine does not answer
+     */
+    public static DockerRuntime connect(String node, Settings settings) {
+        DockerClient client = newClient(settings.dockerHost(), CONNECT_TIMEOUT, null);
+        try {
+            client.pingCmd().exec();
+            String version = client.versionCmd().exec().getVersion();
+            log.info(
+                    "Connected to Docker engine {} at {} node={} network={}",
+                    version,
+                    settings.dockerHost(),
+                    node,
+                    settings.networkMode());
+            return new DockerRuntime(node, settings, client, version == null ? "unknown" : version);
+        } catch (RuntimeException e) {
+            closeQuietly(client);
+            throw new IllegalStateException(
+                    "no Docker engine answers at " + settings.dockerHost() + ": " + engineMessage(e), e);
+        }
+    }
+
+    /** {@code $DOCKER_HOST} when set, else {@value #DEFAULT_DOCKER_HOST}. */
+    public static String defaultDockerHost() {
+        String fromEnv = System.getenv("DOCKER_HOST");
+        return fromEnv == null || fromEnv.isBlank() ? DEFAULT_DOCKER_HOST : fromEnv;
+    }
+
+    /**
+     * Whether an engine at {@code dockerHost} answers a ping within {@code timeout}: how the kubelet
+     * chooses between Docker and host processes. Never throws. A missing socket or a refused
+     * connection answers false at once; the first call in a JVM spends its time loading docker-java
+     * (3.7 to 7.6 s seen on a loaded 2-core machine, about 40 ms once warm), so give it 10 s.
+     */
+    public static boolean available(String dockerHost, Duration timeout) {
+        // a thread of its own: the common pool has one thread on two cores and may be busy
+        FutureTask<Boolean> answer = new FutureTask<>(() -> ping(dockerHost, timeout));
+        Thread thread = new Thread(answer, "docker-probe");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            answer.cancel(true);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean ping(String dockerHost, Duration timeout) {
+        try (DockerClient probe = newClient(dockerHost, timeout, timeout)) {
+            probe.pingCmd().exec();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.debug("No Docker engine answers at {}: {}", dockerHost, e.toString());
+            return false;
+        }
+    }
+
+    /** A docker-java client; no response timeout unless given, as logs, events and stops stream. */
+    static DockerClient newClient(String dockerHost, Duration connectTimeout, @Nullable Duration responseTimeout) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .build();
+        ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(100)
+                .connectionTimeout(connectTimeout);
+        if (responseTimeout != null) {
+            http.responseTimeout(responseTimeout);
+        }
+        return DockerClientImpl.getInstance(config, http.build());
+    }
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public String version() {
+        return "docker://" + version;
+    }
+
+    /** True in host networking (ports in {@link PortEnvironment}), false in bridge mode. */
+    @Override
+    public boolean portsInEnvironment() {
+        return settings.networkMode() == NetworkMode.HOST;
+    }
+
+    /** The node whose containers this runtime manages. */
+    public String node() {
+        return node;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    // ------------------------------------------------------------------------------------ images
+
+    @Override
+    public ImageRef ensureImage(String image, PullPolicy policy) throws ImageException {
+        Optional<String> present = imageId(image);
+        switch (policy) {
+            case NEVER -> {
+                return new ImageRef(
+                        image,
+                        present.orElseThrow(() -> new ImageException(
+                                "ErrImageNeverPull",
+                                "image " + image + " is not present and the pull policy is Never")),
+                        false);
+            }
+            case IF_NOT_PRESENT -> {
+                return present.isPresent() ? new ImageRef(image, present.get(), false) : pull(image);
+            }
+            case ALWAYS -> {
+                try {
+                    return pull(image);
+                } catch (ImageException e) {
+                    if (present.isEmpty()) {
+                        throw e;
+                    }
+                    log.warn("Pulling {} failed, using the image already present: {}", image, e.getMessage());
+                    return new ImageRef(image, present.get(), false);
+                }
+            }
+        }
+        throw new AssertionError(policy);
+    }
+
+    private Optional<String> imageId(String image) throws ImageException {
+        try {
+            return Optional.ofNullable(client.inspectImageCmd(image).exec().getId());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new ImageException("ErrImagePull", "image " + image + ": " + engineMessage(e), e);
+        }
+    }
+
+    private ImageRef pull(String image) throws ImageException {
+        long started = System.nanoTime();
+        AtomicReference<@Nullable String> streamError = new AtomicReference<>();
+        DockerStream<PullResponseItem> stream = new DockerStream<>(new DockerStream.Handler<>() {
+            @Override
+            public void item(PullResponseItem item) {
+                if (item.isErrorIndicated()) {
+                    streamError.set(
+                            item.getErrorDetail() != null
+                                    ? item.getErrorDetail().getMessage()
+                                    : item.getError());
+                }
+            }
+
+            @Override
+            public void ended(@Nullable Throwable error) {}
+        });
+        try {
+            // Without a tag the engine pulls every tag of the repository: say latest.
+            int slash = image.lastIndexOf('/');
+            int colon = image.lastIndexOf(':');
+            var command = image.contains("@") || colon > slash
+                    ? client.pullImageCmd(image)
+                    : client.pullImageCmd(image).withTag("latest");
+            command.exec(stream);
+            if (!stream.await(settings.pullTimeout())) {
+                stream.close();
+                throw new ImageException(
+                        "ErrImagePull", "pulling image " + image + " timed out after " + settings.pullTimeout());
+            }
+        } catch (InterruptedException e) {
+            stream.close();
+            Thread.currentThread().interrupt();
+            throw new ImageException("ErrImagePull", "pulling image " + image + " was interrupted", e);
+        } catch (RuntimeException e) {
+            throw new ImageException("ErrImagePull", "pulling image " + image + ": " + engineMessage(e), e);
+        }
+        Throwable error = stream.error();
+        if (error != null) {
+            throw new ImageException("ErrImagePull", "pulling image " + image + ": " + engineMessage(error), error);
+        }
+        Optional<String> pulled = imageId(image);
+        if (pulled.isEmpty()) {
+            String detail = streamError.get();
+            throw new ImageException(
+                    "ErrImagePull",
+                    "pulling image " + image + ": " + (detail != null ? detail : "the image is still not present"));
+        }
+        log.info("Pulled image {} id={} in {} ms", image, pulled.get(), (System.nanoTime() - started) / 1_000_000);
+        return new ImageRef(image, pulled.get(), true);
+    }
+
+    // -------------------------------------------------------------------------------- containers
+
+    @Override
+    public String create(ContainerConfig config) throws ContainerException {
+        ContainerLabels labels = config.labels();
+        if (!labels.node().equals(node)) {
+            throw new ContainerException(
+                    "CreateContainerError",
+                    "container " + labels.containerName() + " is labelled for node " + labels.node() + ", not " + node);
+        }
+        String name = ContainerNames.of(labels);
+        try {
+            return createNamed(config, name);
+        } catch (ConflictException e) {
+            if (!removeLeftover(name)) {
+                throw new ContainerException(
+                        "CreateContainerError", "container name " + name + " is in use: " + engineMessage(e), e);
+            }
+            try {
+                return createNamed(config, name);
+            } catch (RuntimeException again) {
+                throw createError(config, again);
+            }
+        } catch (RuntimeException e) {
+            throw createError(config, e);
+        }
+    }
+
+    private String createNamed(ContainerConfig config, String name) {
+        CreateContainerCmd command = client.createContainerCmd(config.image())
+                .withName(name)
+                .withLabels(config.labels().toMap())
+                .withEnv(environment(config))
+                .withHostConfig(hostConfig(config));
+        if (!config.command().isEmpty()) {
+            command.withEntrypoint(config.command());
+        }
+        if (!config.args().isEmpty()) {
+            command.withCmd(config.args());
+        }
+        if (!config.workingDir().isEmpty()) {
+            command.withWorkingDir(config.workingDir());
+        }
+        if (settings.networkMode() == NetworkMode.BRIDGE && !config.ports().isEmpty()) {
+            command.withExposedPorts(config.ports().stream()
+                    .map(DockerRuntime::exposedPort)
+                    .distinct()
+                    .toList());
+        }
+        long started = System.nanoTime();
+        String id = command.exec().getId();
+        log.debug("Created container {} id={} in {} ms", name, id, (System.nanoTime() - started) / 1_000_000);
+        return id;
+    }
+
+    private static ContainerException createError(ContainerConfig config, RuntimeException e) {
+        String message = e instanceof NotFoundException
+                ? "image " + config.image() + " is not present: " + engineMessage(e)
+                : engineMessage(e);
+        return new ContainerException(
+                "CreateContainerError", "creating container " + config.labels().containerName() + ": " + message, e);
+    }
+
+    /**
+     * Removes a stopped container of this node named {@code name}: what remains of a create whose
+     * answer was lost, or of an attempt the kubelet is making again. True when the name is free now.
+     */
+    private boolean removeLeftover(String name) {
+        try {
+            InspectContainerResponse leftover = client.inspectContainerCmd(name).exec();
+            ContainerLabels labels = ContainerStates.labels(leftover);
+            if (labels == null
+                    || !labels.node().equals(node)
+                    || Boolean.TRUE.equals(leftover.getState().getRunning())) {
+                return false;
+            }
+            log.info("Removing leftover container {} id={} to create it again", name, leftover.getId());
+            client.removeContainerCmd(leftover.getId())
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec();
+            return true;
+        } catch (NotFoundException e) {
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Removing leftover container {} failed: {}", name, engineMessage(e));
+            return false;
+        }
+    }
+
+    private List<String> environment(ContainerConfig config) {
+        Map<String, String> env = new LinkedHashMap<>(config.env());
+        if (settings.networkMode() == NetworkMode.HOST) {
+            // after the config's env: the kubelet chose these ports, a same-named variable must not move them
+            env.putAll(PortEnvironment.of(config.ports()));
+        }
+        List<String> list = new ArrayList<>(env.size());
+        env.forEach((key, value) -> list.add(key + "=" + value));
+        return list;
+    }
+
+    private HostConfig hostConfig(ContainerConfig config) {
+        HostConfig host = HostConfig.newHostConfig()
+                .withLogConfig(new LogConfig(
+                        LogConfig.LoggingType.JSON_FILE,
+                        Map.of(
+                                "max-size",
+                                settings.logMaxSize(),
+                                "max-file",
+                                Integer.toString(settings.logMaxFiles()))));
+        if (config.memoryBytes() > 0) {
+            host.withMemory(config.memoryBytes()).withMemorySwap(config.memoryBytes());
+        }
+        if (config.cpuMillis() > 0) {
+            host.withNanoCPUs(config.cpuMillis() * 1_000_000L);
+        }
+        if (!config.mounts().isEmpty()) {
+            host.withBinds(config.mounts().stream()
+                    .map(m -> new Bind(
+                            m.hostPath().toAbsolutePath().toString(),
+                            new Volume(m.containerPath()),
+                            m.readOnly() ? AccessMode.ro : AccessMode.rw))
+                    .toList());
+        }
+        switch (settings.networkMode()) {
+            case HOST -> host.withNetworkMode("host");
+            case BRIDGE -> {
+                host.withNetworkMode("bridge");
+                if (!config.ports().isEmpty()) {
+                    host.withPortBindings(config.ports().stream()
+                            .map(p -> new PortBinding(
+                                    Ports.Binding.bindIpAndPort(
+                                            p.hostIp().isEmpty() ? "127.0.0.1" : p.hostIp(), p.hostPort()),
+                                    exposedPort(p)))
+                            .toList());
+                }
+            }
+        }
+        return host;
+    }
+
+    private static ExposedPort exposedPort(ContainerConfig.PortMapping port) {
+        InternetProtocol protocol =
+                "UDP".equals(port.protocol().toUpperCase(Locale.ROOT)) ? InternetProtocol.UDP : InternetProtocol.TCP;
+        return new ExposedPort(port.containerPort(), protocol);
+    }
+
+    @Override
+    public void start(String containerId) throws ContainerException {
+        long started = System.nanoTime();
+        try {
+            client.startContainerCmd(containerId).exec();
+        } catch (NotModifiedException e) {
+            return; // already running
+        } catch (NotFoundException e) {
+            throw new ContainerException("StartError", "no such container " + containerId, e);
+        } catch (RuntimeException e) {
+            throw new ContainerException("StartError", engineMessage(e), e);
+        }
+        log.debug("Started container {} in {} ms", containerId, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public void stop(String containerId, Duration grace) {
+        try {
+            InspectContainerResponse container = ownedOrNull(containerId);
+            if (container == null || !Boolean.TRUE.equals(container.getState().getRunning())) {
+                return;
+            }
+            if (grace.isZero() || grace.isNegative()) {
+                // a stop with timeout 0 still sends SIGTERM first; the contract says kill at once
+                client.killContainerCmd(containerId).exec();
+                awaitExit(containerId);
+            } else {
+                // the engine counts in whole seconds: round up, never cut the grace short
+                long seconds = (grace.toMillis() + 999) / 1000;
+                client.stopContainerCmd(containerId)
+                        .withTimeout((int) Math.min(seconds, Integer.MAX_VALUE))
+                        .exec();
+            }
+        } catch (NotModifiedException | NotFoundException e) {
+            // already stopped, or removed meanwhile
+        } catch (ConflictException e) {
+            log.debug("Container {} was not running when killed: {}", containerId, engineMessage(e));
+        } catch (RuntimeException e) {
+            log.warn("Stopping container {} failed: {}", containerId, engineMessage(e));
+        }
+    }
+
+    private void awaitExit(String containerId) {
+        DockerStream<WaitResponse> wait = new DockerStream<>(new DockerStream.Handler<>() {
+            @Override
+            public void item(WaitResponse item) {}
+
+            @Override
+            public void ended(@Nullable Throwable error) {}
+        });
+        client.waitContainerCmd(containerId).exec(wait);
+        try {
+            if (!wait.await(KILL_WAIT)) {
+                log.warn("Container {} has not exited {} s after SIGKILL", containerId, KILL_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            wait.close();
+        }
+    }
+
+    @Override
+    public void remove(String containerId) {
+        try {
+            if (ownedOrNull(containerId) == null) {
+                return;
+            }
+            client.removeContainerCmd(containerId)
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec();
+        } catch (NotFoundException e) {
+            // removed meanwhile
+        } catch (RuntimeException e) {
+            log.warn("Removing container {} failed: {}", containerId, engineMessage(e));
+        }
+    }
+
+    @Override
+    public List<RuntimeContainer> list() {
+        List<Container> containers = client.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(ContainerLabels.NODE, node))
+                .exec();
+        List<RuntimeContainer> result = new ArrayList<>(containers.size());
+        for (Container container : containers) {
+            InspectContainerResponse inspected = ownedOrNull(container.getId());
+            ContainerLabels labels = inspected == null ? null : ContainerStates.labels(inspected);
+            if (inspected != null && labels != null) {
+                result.add(ContainerStates.of(inspected, labels));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public RuntimeContainer inspect(String containerId) throws NoSuchContainerException {
+        InspectContainerResponse inspected = owned(containerId);
+        ContainerLabels labels = ContainerStates.labels(inspected);
+        if (labels == null) {
+            throw new NoSuchContainerException("no such container " + containerId);
+        }
+        return ContainerStates.of(inspected, labels);
+    }
+
+    /** The engine's view of a container of this node, else NoSuchContainerException. */
+    private InspectContainerResponse owned(String containerId) throws NoSuchContainerException {
+        InspectContainerResponse inspected = ownedOrNull(containerId);
+        if (inspected == null) {
+            throw new NoSuchContainerException("no such container " + containerId + " on node " + node);
+        }
+        return inspected;
+    }
+
+    private @Nullable InspectContainerResponse ownedOrNull(String containerId) {
+        InspectContainerResponse inspected;
+        try {
+            inspected = client.inspectContainerCmd(containerId).exec();
+        } catch (NotFoundException e) {
+            return null;
+        }
+        ContainerLabels labels = ContainerStates.labels(inspected);
+        return labels != null && labels.node().equals(node) ? inspected : null;
+    }
+
+    // --------------------------------------------------------------------------- exec and logs
+
+    @Override
+    public ExecSession exec(String containerId, List<String> command, OutputSink output)
+            throws NoSuchContainerException {
+        InspectContainerResponse container = owned(containerId);
+        if (!Boolean.TRUE.equals(container.getState().getRunning())) {
+            throw new NoSuchContainerException("container " + containerId + " is not running");
+        }
+        String execId;
+        try {
+            execId = client.execCreateCmd(containerId)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .withCmd(command.toArray(String[]::new))
+                    .exec()
+                    .getId();
+        } catch (NotFoundException e) {
+            throw new NoSuchContainerException("no such container " + containerId);
+        } catch (ConflictException e) {
+            throw new NoSuchContainerException("container " + containerId + " is not running: " + engineMessage(e));
+        }
+        DockerStream<Frame> stream = open(new DockerStream.Handler<>() {
+            @Override
+            public void item(Frame frame) {
+                if (frame.getPayload() != null && frame.getPayload().length > 0) {
+                    output.write(LogFrames.stream(frame.getStreamType()), frame.getPayload());
+                }
+            }
+
+            @Override
+            public void ended(@Nullable Throwable error) {
+                output.close(error);
+            }
+        });
+        try {
+            client.execStartCmd(execId).exec(stream);
+        } catch (RuntimeException e) {
+            stream.onError(e);
+        }
+        return new DockerExecSession(
+                client, container.getId(), execId, stream, settings.dockerHost().startsWith("unix://"));
+    }
+
+    @Override
+    public LogStream logs(String containerId, LogOptions options, OutputSink output) throws NoSuchContainerException {
+        owned(containerId);
+        LogFrames frames = new LogFrames(options.since(), options.timestamps());
+        LogContainerCmd command = client.logContainerCmd(containerId)
+                .withStdOut(true)
+                .withStdErr(true)
+                .withFollowStream(options.follow())
+                .withTimestamps(frames.engineTimestamps());
+        if (options.tailLines() >= 0) {
+            command.withTail(options.tailLines());
+        } else {
+            command.withTailAll();
+        }
+        if (options.since() != null) {
+            long seconds = Math.max(0, options.since().getEpochSecond());
+            command.withSince((int) Math.min(seconds, Integer.MAX_VALUE));
+        }
+        DockerStream<Frame> stream = open(new DockerStream.Handler<>() {
+            @Override
+            public void item(Frame frame) {
+                frames.write(frame, output);
+            }
+
+            @Override
+            public void ended(@Nullable Throwable error) {
+                output.close(error);
+            }
+        });
+        try {
+            command.exec(stream);
+        } catch (RuntimeException e) {
+            stream.onError(e);
+        }
+        return stream::close;
+    }
+
+    /** A stream closed with the runtime if still open then. */
+    private <T> DockerStream<T> open(DockerStream.Handler<T> handler) {
+        AtomicReference<@Nullable DockerStream<T>> self = new AtomicReference<>();
+        DockerStream<T> stream = new DockerStream<>(new DockerStream.Handler<>() {
+            @Override
+            public void item(T item) {
+                handler.item(item);
+            }
+
+            @Override
+            public void ended(@Nullable Throwable error) {
+                DockerStream<T> me = self.get();
+                if (me != null) {
+                    openStreams.remove(me);
+                }
+                handler.ended(error);
+            }
+        });
+        self.set(stream);
+        openStreams.add(stream);
+        if (closed) {
+            stream.close();
+        }
+        return stream;
+    }
+
+    // -------------------------------------------------------------------------------- listener
+
+    /**
+     * Registers the listener and, on the first call, opens the engine's events stream for this
+     * node's containers (start, die, oom, destroy), reconnecting when it breaks.
+     */
+    @Override
+    public void setListener(ContainerListener listener) {
+        this.listener = listener;
+        if (events.get() == null && !closed) {
+            EventStream stream = new EventStream(client, node, () -> this.listener, scheduler);
+            if (events.compareAndSet(null, stream)) {
+                stream.start();
+            }
+        }
+    }
+
+    /** Drops the events connection as if the engine had; for tests of the reconnect. */
+    void breakEventStream() {
+        EventStream stream = events.get();
+        if (stream != null) {
+            stream.breakConnection();
+        }
+    }
+
+    /** The events connections made so far; for tests. */
+    int eventConnections() {
+        EventStream stream = events.get();
+        return stream == null ? 0 : stream.connections();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        EventStream stream = events.get();
+        if (stream != null) {
+            stream.close();
+        }
+        scheduler.shutdownNow();
+        for (DockerStream<?> open : List.copyOf(openStreams)) {
+            open.close();
+        }
+        closeQuietly(client);
+        log.info("Closed the Docker runtime of node {}", node);
+    }
+
+    private static void closeQuietly(DockerClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            log.debug("Closing the Docker client failed", e);
+        }
+    }
+
+    /**
+     * The engine's own words for a failure: docker-java's "Status 500: {"message":"..."}" becomes
+     * the message alone.
+     */
+    static String engineMessage(Throwable error) {
+        String message = error.getMessage();
+        if (message == null || message.isBlank()) {
+            return error.getClass().getSimpleName();
+        }
+        Matcher matcher = ENGINE_MESSAGE.matcher(message);
+        if (matcher.find()) {
+            return matcher.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        return message.strip();
+    }
+}
