@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Pod density on hollow nodes (io.capstan.bench.DensityBench hollow), kubemark-style, against a local
+# Pod density on hollow nodes (io.capstan.bench.DensityBench pods), kubemark-style, against a local
 # 3-node control plane (deploy/local/control-plane.sh), a fresh one per round, and a table of medians.
 #
 #   bench/density-bench.sh [--rounds N] [--nodes 100] [--pods-per-node 30] [--replicas 10] [--rate 5]
-#                          [--timeout 15m]
+#                          [--timeout 15m] [--docker]
 #   bench/density-bench.sh --report DIR     only the table, from the rounds already in DIR
+#
+# --docker: the real-container comparison instead: per round, plain `docker run -d` of the local
+# image capstan/busybox:test (deploy/images/busybox-test-image.sh builds it; nothing is pulled) for
+# --pods-per-node containers at --rate per second (DensityBench docker-run), then the same number of
+# pods on one node whose kubelet runs them on Docker (DensityBench pods --runtime docker --nodes 1),
+# Deployments of --replicas each at --rate pods/s. Defaults with --docker: 20 pods, 1 replica, 1/s.
 #
 # Per round: 'up' with a CAPSTAN_DIR of its own (under $OUT); the controller-manager as its own process
 # from the bench jar (io.capstan.controllers.manager.ControllerManagerMain, Kubernetes' periods, leader
@@ -35,7 +41,9 @@ REPLICAS=10
 RATE=5
 TIMEOUT=15m
 UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
+DOCKER=
 REPORT=
+ARGS=("$@")
 while (($#)); do
   case "$1" in
     --report) REPORT=$2; shift 2 ;;
@@ -45,9 +53,24 @@ while (($#)); do
     --replicas) REPLICAS=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --timeout) TIMEOUT=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--nodes N] [--pods-per-node N] [--replicas N] [--rate PODS_PER_S] [--timeout 15m] | --report DIR" >&2; exit 2 ;;
+    --docker) DOCKER=1; shift ;;
+    *) echo "usage: $0 [--rounds N] [--nodes N] [--pods-per-node N] [--replicas N] [--rate PODS_PER_S] [--timeout 15m] [--docker] | --report DIR" >&2; exit 2 ;;
   esac
 done
+if [[ -n "$DOCKER" ]]; then
+  # the comparison's defaults, unless given: 20 pods on one node, one Deployment of 1 per second
+  NODES=1; PODS_PER_NODE=20; REPLICAS=1; RATE=1
+  set -- "${ARGS[@]}"
+  while (($#)); do
+    case "$1" in
+      --pods-per-node) PODS_PER_NODE=$2; shift 2 ;;
+      --replicas) REPLICAS=$2; shift 2 ;;
+      --rate) RATE=$2; shift 2 ;;
+      --docker) shift ;;
+      *) shift 2 ;;
+    esac
+  done
+fi
 [[ -f "$JAR" ]] || { echo "density-bench: $JAR missing; mvn -B -o -q package -DskipTests -pl bench -am" >&2; exit 1; }
 [[ -f "$SERVER_JAR" ]] || { echo "density-bench: $SERVER_JAR missing; build it (mvn -B -o -q package -DskipTests -pl <module> -am)" >&2; exit 1; }
 for tool in jq curl; do
@@ -120,7 +143,8 @@ cleanup_round() { stop_cm; "$CP" down >&2 || true; }
   echo "control-plane JVM options: ${CAPSTAN_JAVA_OPTS:-(control-plane.sh default)}"
   echo "controller-manager JVM options: $CM_JAVA_OPTS"
   echo "bench JVM options: $BENCH_JAVA_OPTS"
-  echo "args: rounds=$ROUNDS nodes=$NODES podsPerNode=$PODS_PER_NODE replicas=$REPLICAS rate=$RATE timeout=$TIMEOUT"
+  echo "args: rounds=$ROUNDS nodes=$NODES podsPerNode=$PODS_PER_NODE replicas=$REPLICAS rate=$RATE timeout=$TIMEOUT docker=${DOCKER:-no}"
+  [[ -z "$DOCKER" ]] || docker version --format 'docker engine {{.Server.Version}}, API {{.Server.APIVersion}}'
 } >>"$OUT/machine.txt"
 
 if [[ -n "$REPORT" ]]; then
@@ -153,19 +177,32 @@ for round in $(seq 1 "$ROUNDS"); do
   n=1
   for pid in $("$CP" pids); do procs+=(--process "server-$n=$pid"); n=$((n + 1)); done
   procs+=(--process "controllerManager=$CM_PID")
-  echo "  $(date +%T) hollow: nodes=$NODES podsPerNode=$PODS_PER_NODE replicas=$REPLICAS rate=$RATE (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   rc=0
+  if [[ -n "$DOCKER" ]]; then
+    echo "  $(date +%T) docker-run: containers=$PODS_PER_NODE rate=$RATE (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    # shellcheck disable=SC2086
+    java $BENCH_JAVA_OPTS -cp "$JAR" io.capstan.bench.DensityBench docker-run --containers "$PODS_PER_NODE" \
+      --rate "$RATE" >"$dir/docker-run.out" 2>"$dir/docker-run.err" || rc=$?
+    grep '^{"scenario"' "$dir/docker-run.out" | jq -c --argjson rc "$rc" '. + {exitStatus: $rc}' >"$dir/docker-run.json" || true
+    ((rc == 0)) || echo "  docker-run exited $rc; see $dir/docker-run.out and $dir/docker-run.err" >&2
+    rc=0
+  fi
+  name=${DOCKER:+docker}
+  name=${name:-hollow}
+  runtime_args=(--no-cleanup)
+  [[ -z "$DOCKER" ]] || runtime_args=(--runtime docker --cleanup-timeout 2m)
+  echo "  $(date +%T) $name: nodes=$NODES podsPerNode=$PODS_PER_NODE replicas=$REPLICAS rate=$RATE (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   scrape "$dir/metrics.before"
   # shellcheck disable=SC2086
-  java $BENCH_JAVA_OPTS -cp "$JAR" io.capstan.bench.DensityBench hollow --config "$CAPSTAN_DIR/config" \
+  java $BENCH_JAVA_OPTS -cp "$JAR" io.capstan.bench.DensityBench pods "${runtime_args[@]}" --config "$CAPSTAN_DIR/config" \
     --controller-manager external "${procs[@]}" --nodes "$NODES" --pods-per-node "$PODS_PER_NODE" \
-    --replicas "$REPLICAS" --rate "$RATE" --timeout "$TIMEOUT" --no-cleanup \
-    >"$dir/hollow.out" 2>"$dir/hollow.err" || rc=$?
+    --replicas "$REPLICAS" --rate "$RATE" --timeout "$TIMEOUT" \
+    >"$dir/$name.out" 2>"$dir/$name.err" || rc=$?
   scrape "$dir/metrics.after"
   api_deltas "$dir/metrics.before" "$dir/metrics.after" >"$dir/api-calls.txt"
   rm -f "$dir/metrics.before" "$dir/metrics.after"
-  grep '^{"scenario"' "$dir/hollow.out" | jq -c --argjson rc "$rc" '. + {exitStatus: $rc}' >"$dir/hollow.json" || true
-  ((rc == 0)) || echo "  hollow exited $rc; see $dir/hollow.out and $dir/hollow.err" >&2
+  grep '^{"scenario"' "$dir/$name.out" | jq -c --argjson rc "$rc" '. + {exitStatus: $rc}' >"$dir/$name.json" || true
+  ((rc == 0)) || echo "  $name exited $rc; see $dir/$name.out and $dir/$name.err" >&2
   cleanup_round
   trap - EXIT
   for n in 1 2 3; do cp "$CAPSTAN_DIR/server-$n/server.log" "$dir/server-$n.log" 2>/dev/null || true; done
@@ -174,14 +211,17 @@ done
 fi
 
 # ---- the table of medians -------------------------------------------------------------------
-all() { cat "$OUT"/round-[0-9]*/hollow.json 2>/dev/null; }
+[[ -n "$DOCKER" ]] || ! compgen -G "$OUT/round-*/docker.json" >/dev/null || DOCKER=1
+SCENARIO=${DOCKER:+docker}
+SCENARIO=${SCENARIO:-hollow}
+all() { cat "$OUT"/round-[0-9]*/"${1:-$SCENARIO}".json 2>/dev/null; }
 median() {
   jq -s "[.[] | $1] | map(select(. != null)) | sort | if length == 0 then null else .[(length - 1) / 2 | floor] end"
 }
 row() { # row LABEL FIELD...
   local label=$1; shift
   local cells=() f
-  for f in "$@"; do cells+=("$(all | median ".$f")"); done
+  for f in "$@"; do cells+=("$(all "$SCENARIO" | median ".$f")"); done
   echo "| $label | $(IFS='|'; echo "${cells[*]}" | sed 's/|/ \/ /g') |"
 }
 {
@@ -212,4 +252,12 @@ row() { # row LABEL FIELD...
   row "VmHWM MiB: server-1 / server-2 / server-3 / controller-manager / bench" \
     server1HwmMiB server2HwmMiB server3HwmMiB controllerManagerHwmMiB benchHwmMiB
   row "load average at start / end" loadAverageStart loadAverageEnd
+  if [[ -n "$DOCKER" ]]; then
+    SCENARIO=docker-run
+    row "docker run -d of the same image: returned p50 / p99 / max ms" \
+      dockerRunReturnedP50Ms dockerRunReturnedP99Ms dockerRunReturnedMaxMs
+    row "docker run -d: until docker inspect says running p50 / p99 / max ms" \
+      dockerRunRunningP50Ms dockerRunRunningP99Ms dockerRunRunningMaxMs
+    row "docker run: failed / late; load average at start" failed late loadAverageStart
+  fi
 } | tee "$OUT/table.md"

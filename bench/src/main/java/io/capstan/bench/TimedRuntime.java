@@ -47,6 +47,11 @@ final class TimedRuntime implements ContainerRuntime {
     }
 
     @Override
+    public boolean portsInEnvironment() {
+        return runtime.portsInEnvironment();
+    }
+
+    @Override
     public ImageRef ensureImage(String image, PullPolicy policy) throws ImageException {
         return runtime.ensureImage(image, policy);
     }

@@ -8,12 +8,17 @@ import io.capstan.client.informer.Informer;
 import io.capstan.controllers.manager.ControllerManager;
 import io.capstan.controllers.manager.ControllerManagerConfig;
 import io.capstan.controllers.manager.StandardControllers;
+import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerRuntime;
+import io.capstan.kubelet.runtime.fake.FakeRuntime;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.Pod;
+import io.capstan.proto.api.v1.PodSpec;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,28 +33,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Pod startup latency on hollow nodes, as Kubernetes' kubemark density test measures it: {@code
- * --nodes} hollow nodes ({@link HollowNodes}: real kubelets over the fake runtime, in this JVM),
- * the controller-manager (in this JVM, or an external one), and {@code --nodes x --pods-per-node}
- * pods made by Deployments of {@code --replicas} each, created one after another at a fixed pace of
- * {@code --rate} pods per second, so that the figure measures latency rather than a backlog. An
- * informer on the run's namespace ({@link PodStartups}) times every pod from its creation to
- * Running and Ready. CPU and memory of the processes named by {@code --process} (the control
- * plane's) and of this JVM are read from /proc over the load phase (first create to last pod
- * running).
+ * Pod startup latency as Kubernetes' kubemark density test measures it: {@code --nodes} nodes whose
+ * kubelets run in this JVM ({@link KubeletNodes}; over the fake runtime they are hollow nodes, over
+ * Docker real ones), the controller-manager (in this JVM, or an external one), and {@code --nodes x
+ * --pods-per-node} pods made by Deployments of {@code --replicas} each, created one after another
+ * at a fixed pace of {@code --rate} pods per second, so that the figure measures latency rather than
+ * a backlog. An informer on the run's namespace ({@link PodStartups}) times every pod from its
+ * creation to Running and Ready. CPU and memory of the processes named by {@code --process} (the
+ * control plane's) and of this JVM are read from /proc over the load phase (first create to last
+ * pod running).
  */
 @Command(
-        name = "hollow",
+        name = "pods",
         mixinStandardHelpOptions = true,
-        description = "Hollow-node density: N kubelets over the fake runtime, Deployments created at a fixed pod"
-                + " rate, pod startup latency (created -> Running and Ready, seen through a watch) p50/p99/max,"
-                + " control-plane CPU and memory.")
-final class HollowDensityCommand implements Callable<Integer> {
+        description = "Pod density: N kubelets in this JVM (hollow nodes over the fake runtime, or Docker),"
+                + " Deployments created at a fixed pod rate, pod startup latency (created -> Running and Ready,"
+                + " seen through a watch) p50/p99/max, control-plane CPU and memory.")
+final class PodDensityCommand implements Callable<Integer> {
     static final Duration MAX_WAIT = Duration.ofHours(1);
 
     @Option(names = "--config", description = "Client config written by the server (default: $CAPSTAN_CONFIG)")
@@ -65,7 +71,22 @@ final class HollowDensityCommand implements Callable<Integer> {
     @Nullable
     String token;
 
-    @Option(names = "--nodes", defaultValue = "100", description = "Hollow nodes (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runtime",
+            defaultValue = "fake",
+            description = "fake: hollow nodes, containers without processes; docker: containers of the local"
+                    + " engine (unix socket or 127.0.0.1 only), from a local image never pulled"
+                    + " (default ${DEFAULT-VALUE})")
+    String runtime = "fake";
+
+    @Option(
+            names = "--image",
+            description = "The pods' image (default: " + DensityObjects.PAUSE_IMAGE + " on the fake runtime, "
+                    + DensityObjects.BUSYBOX_IMAGE + " on Docker, which must be present)")
+    @Nullable
+    String image;
+
+    @Option(names = "--nodes", defaultValue = "100", description = "Nodes (default ${DEFAULT-VALUE})")
     int nodes = 100;
 
     @Option(names = "--pods-per-node", defaultValue = "30", description = "Pods per node (default ${DEFAULT-VALUE})")
@@ -99,9 +120,10 @@ final class HollowDensityCommand implements Callable<Integer> {
 
     @Option(
             names = "--node-prefix",
-            defaultValue = "hollow-node-",
-            description = "Hollow nodes are named this plus a number (default ${DEFAULT-VALUE})")
-    String nodePrefix = "hollow-node-";
+            description = "Nodes are named this plus a number (default: hollow-node- on the fake runtime,"
+                    + " docker-node- on Docker)")
+    @Nullable
+    String nodePrefix;
 
     @Option(
             names = "--node-start-timeout",
@@ -155,6 +177,19 @@ final class HollowDensityCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--controller-manager: in-process or external, got " + controllerManager);
         };
+        boolean docker = switch (runtime) {
+            case "fake" -> false;
+            case "docker" -> true;
+            default -> throw new IllegalArgumentException("--runtime: fake or docker, got " + runtime);
+        };
+        String dockerHost = DockerRuntime.defaultDockerHost();
+        if (docker && !(dockerHost.startsWith("unix://") || dockerHost.startsWith("tcp://127.0.0.1:"))) {
+            throw new IllegalArgumentException(
+                    "--runtime docker: only an engine on a unix socket or 127.0.0.1, got DOCKER_HOST=" + dockerHost);
+        }
+        String podImage = image != null ? image : docker ? DensityObjects.BUSYBOX_IMAGE : DensityObjects.PAUSE_IMAGE;
+        PodSpec podSpec = docker ? DensityObjects.sleepPod(podImage) : DensityObjects.pausePod(podImage);
+        String prefix = nodePrefix != null ? nodePrefix : docker ? "docker-node-" : "hollow-node-";
         checkWait("--node-start-timeout", nodeStartTimeout);
         checkWait("--timeout", timeout);
         checkWait("--cleanup-timeout", cleanupTimeout);
@@ -177,18 +212,21 @@ final class HollowDensityCommand implements Callable<Integer> {
         try (ObjectClient api = ObjectClient.connect(ClientConfig.of(apiEndpoints, resolved.token()))) {
             @Nullable ControllerManager manager = inProcess ? startControllerManager(api) : null;
             PodStartups startups = PodStartups.systemClocks();
-            try (HollowNodes hollow = HollowNodes.start(
-                    apiEndpoints,
-                    resolved.token(),
-                    nodes,
-                    nodePrefix,
-                    8,
-                    nodeStartTimeout,
-                    startups::containerStarted)) {
-                long started = System.nanoTime();
+            Function<String, ContainerRuntime> runtimes = name -> new TimedRuntime(
+                    docker
+                            ? DockerRuntime.connect(name, DockerRuntime.Settings.defaults())
+                            : new FakeRuntime(name, Clock.systemUTC()),
+                    startups::containerStarted);
+            long started = System.nanoTime();
+            try (KubeletNodes kubelets =
+                    KubeletNodes.start(apiEndpoints, resolved.token(), nodes, prefix, 8, nodeStartTimeout, runtimes)) {
                 awaitReady(api, err);
                 err.printf(
-                        Locale.ROOT, "%d hollow nodes Ready in %.1f s%n", nodes, (System.nanoTime() - started) / 1e9);
+                        Locale.ROOT,
+                        "%d %s nodes started and Ready in %.1f s%n",
+                        nodes,
+                        runtime,
+                        (System.nanoTime() - started) / 1e9);
                 String namespace = ApiObjects.runNamespace("density-");
                 api.namespaces()
                         .create(Namespace.newBuilder()
@@ -201,7 +239,8 @@ final class HollowDensityCommand implements Callable<Integer> {
                     if (!informer.awaitSynced(Duration.ofSeconds(60))) {
                         throw new IllegalStateException("the pod informer did not list within 60 s");
                     }
-                    Summary summary = run(api, hollow, namespace, total, startups, watched, err);
+                    Summary summary = run(api, kubelets, namespace, total, podSpec, startups, watched, err);
+                    summary.put("image", podImage);
                     summary.print(System.out);
                     if (cleanup) {
                         cleanUp(api, namespace, startups, total, err);
@@ -218,9 +257,10 @@ final class HollowDensityCommand implements Callable<Integer> {
 
     private Summary run(
             ObjectClient api,
-            HollowNodes hollow,
+            KubeletNodes kubelets,
             String namespace,
             int total,
+            PodSpec podSpec,
             PodStartups startups,
             List<ProcessUsage.Watched> watched,
             PrintStream err)
@@ -256,7 +296,7 @@ final class HollowDensityCommand implements Callable<Integer> {
                 LockSupport.parkNanos(due - System.nanoTime());
                 if (System.nanoTime() - lastReport >= TimeUnit.SECONDS.toNanos(10)) {
                     lastReport = System.nanoTime();
-                    progress(err, start, startups, hollow);
+                    progress(err, start, startups, kubelets);
                 }
                 int size = Math.min(replicas, total - i * replicas);
                 String name = ApiObjects.name("density-", i);
@@ -266,7 +306,7 @@ final class HollowDensityCommand implements Callable<Integer> {
                         lateCreates.incrementAndGet();
                     }
                     try {
-                        api.deployments().create(DensityObjects.deployment(namespace, name, size));
+                        api.deployments().create(DensityObjects.deployment(namespace, name, size, podSpec));
                         createLatency.recordNanos(System.nanoTime() - sent);
                     } catch (ApiException e) {
                         createErrors.merge(e.code().name(), 1L, Long::sum);
@@ -278,7 +318,7 @@ final class HollowDensityCommand implements Callable<Integer> {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 if (System.nanoTime() - lastReport >= TimeUnit.SECONDS.toNanos(10)) {
                     lastReport = System.nanoTime();
-                    progress(err, start, startups, hollow);
+                    progress(err, start, startups, kubelets);
                 }
             }
         } finally {
@@ -288,7 +328,8 @@ final class HollowDensityCommand implements Callable<Integer> {
         double elapsed = (System.nanoTime() - start) / 1e9;
         List<ProcessUsage.Usage> usages = usage.finish();
         PodStartups.Result result = startups.result();
-        Summary summary = new Summary("density-hollow")
+        Summary summary = new Summary(runtime.equals("docker") ? "density-docker" : "density-hollow")
+                .put("runtime", runtime)
                 .put("nodes", nodes)
                 .put("podsPerNode", podsPerNode)
                 .put("replicas", replicas)
@@ -332,7 +373,7 @@ final class HollowDensityCommand implements Callable<Integer> {
                         result.updatesPerPod().getCount() == 0
                                 ? 0
                                 : result.updatesPerPod().getMax())
-                .put("fakeContainers", hollow.containers())
+                .put("containers", kubelets.containers())
                 .put("benchThreadsPeak", ManagementFactory.getThreadMXBean().getPeakThreadCount());
         for (Map.Entry<String, Object> e : ProcessUsage.fields(usages).entrySet()) {
             summary.put(e.getKey(), e.getValue());
@@ -341,14 +382,14 @@ final class HollowDensityCommand implements Callable<Integer> {
         return summary;
     }
 
-    private static void progress(PrintStream err, long start, PodStartups startups, HollowNodes hollow) {
+    private static void progress(PrintStream err, long start, PodStartups startups, KubeletNodes kubelets) {
         err.printf(
                 Locale.ROOT,
-                "  %.0f s: %d pods seen, %d running; %d fake containers; load %.2f%n",
+                "  %.0f s: %d pods seen, %d running; %d containers; load %.2f%n",
                 (System.nanoTime() - start) / 1e9,
                 startups.seen(),
                 startups.running(),
-                hollow.containers(),
+                kubelets.containers(),
                 LoadAverage.oneMinute());
     }
 
@@ -362,7 +403,7 @@ final class HollowDensityCommand implements Callable<Integer> {
         int ready = 0;
         while (System.nanoTime() < deadline) {
             try {
-                ready = HollowNodes.ready(api);
+                ready = KubeletNodes.ready(api);
             } catch (ApiException e) {
                 err.println("listing nodes failed, will retry: " + e.getMessage());
             }
@@ -371,8 +412,7 @@ final class HollowDensityCommand implements Callable<Integer> {
             }
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         }
-        throw new IllegalStateException(
-                "only " + ready + " of " + nodes + " hollow nodes Ready after " + nodeStartTimeout);
+        throw new IllegalStateException("only " + ready + " of " + nodes + " nodes Ready after " + nodeStartTimeout);
     }
 
     /** The run's Events by reason: how much the control plane wrote besides the pods themselves. */

@@ -8,7 +8,8 @@ import io.capstan.kubelet.KubeletConfig;
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.HealthChecks;
 import io.capstan.kubelet.pod.PodTimings;
-import io.capstan.kubelet.runtime.fake.FakeRuntime;
+import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.runtime.RuntimeContainer;
 import io.capstan.proto.api.v1.ConditionStatus;
 import io.capstan.proto.api.v1.Node;
 import io.capstan.proto.api.v1.NodeCondition;
@@ -30,56 +31,63 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Kubemark's hollow nodes: real {@link Kubelet}s (node registration, Lease, pod workers, status,
- * events) over {@link FakeRuntime}, whose containers run without processes, all in this JVM. Each
- * node has a client of its own, as each kubelet process would, and the nodes' first endpoints go
- * round-robin over the API servers so the load spreads as it would over a real cluster's nodes.
- * Kubernetes' kubelet periods (Lease every 10 s, pod resync every 10 s, status at least every
- * minute); every node reports the same capacity, so the scheduler spreads pods evenly.
+ * Nodes whose kubelets run in this JVM: real {@link Kubelet}s (node registration, Lease, pod
+ * workers, status, events) over a runtime per node. Over the fake runtime they are kubemark's
+ * hollow nodes, whose containers run without processes, so one JVM hosts a hundred; over Docker,
+ * one real node. Each node has a client of its own, as each kubelet process would, and the nodes'
+ * first endpoints go round-robin over the API servers so the load spreads as it would over a real
+ * cluster's nodes. Kubernetes' kubelet periods (Lease every 10 s, pod resync every 10 s, status at
+ * least every minute); every node reports the same capacity, so the scheduler spreads pods evenly.
  */
-final class HollowNodes implements AutoCloseable {
-    /** What each hollow node offers: 30 pods of the scheduler's default request (100m, 200Mi) use 3/4. */
+final class KubeletNodes implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KubeletNodes.class);
+
+    /** What each node offers: 30 pods of the scheduler's default request (100m, 200Mi) use 3/4. */
     static final Map<String, String> CAPACITY = Map.of("cpu", "4", "memory", "16Gi", "pods", "110");
 
-    static final String LABEL = "bench.capstan.io/hollow";
+    /** Every node of a run carries this label, so the run counts its own nodes only. */
+    static final String LABEL = "bench.capstan.io/density-node";
 
     private final List<ObjectClient> clients = Collections.synchronizedList(new ArrayList<>());
     private final List<Kubelet> kubelets = Collections.synchronizedList(new ArrayList<>());
     private final Path root;
-    private final TimedRuntime.StartListener started;
+    private final Function<String, ContainerRuntime> runtimes;
 
-    private HollowNodes(Path root, TimedRuntime.StartListener started) {
+    private KubeletNodes(Path root, Function<String, ContainerRuntime> runtimes) {
         this.root = root;
-        this.started = started;
+        this.runtimes = runtimes;
     }
 
     /**
      * Starts {@code count} nodes named {@code prefix} plus a 3-digit number, {@code parallel} at a
-     * time; each {@link Kubelet#start} returns once it has registered and its informers have listed.
-     * Throws if they have not all started within {@code timeout} (the started ones are closed).
-     * {@code started} hears of every container start.
+     * time, each over the runtime {@code runtimes} makes for its name; {@link Kubelet#start} returns
+     * once the node is registered and its informers have listed. Throws if they have not all started
+     * within {@code timeout} (the started ones are closed).
      */
-    static HollowNodes start(
+    static KubeletNodes start(
             List<String> endpoints,
             String token,
             int count,
             String prefix,
             int parallel,
             Duration timeout,
-            TimedRuntime.StartListener started)
+            Function<String, ContainerRuntime> runtimes)
             throws InterruptedException {
         Path root;
         try {
-            root = Files.createTempDirectory("capstan-hollow-nodes");
+            root = Files.createTempDirectory("capstan-density-nodes");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HollowNodes nodes = new HollowNodes(root, started);
+        KubeletNodes nodes = new KubeletNodes(root, runtimes);
         ExecutorService starters = Executors.newFixedThreadPool(parallel, runnable -> {
-            Thread thread = new Thread(runnable, "hollow-node-start");
+            Thread thread = new Thread(runnable, "density-node-start");
             thread.setDaemon(true);
             return thread;
         });
@@ -100,8 +108,7 @@ final class HollowNodes implements AutoCloseable {
             return nodes;
         } catch (ExecutionException | TimeoutException e) {
             nodes.close();
-            throw new IllegalStateException(
-                    "hollow nodes did not all start within " + timeout + ": " + e.getMessage(), e);
+            throw new IllegalStateException("the nodes did not all start within " + timeout + ": " + e.getMessage(), e);
         } catch (InterruptedException | RuntimeException e) {
             nodes.close();
             throw e;
@@ -141,11 +148,16 @@ final class HollowNodes implements AutoCloseable {
                 dir,
                 PodTimings.defaults());
         Clock clock = Clock.systemUTC();
-        TimedRuntime runtime = new TimedRuntime(new FakeRuntime(name, clock), started);
-        kubelets.add(Kubelet.start(client, config, runtime, HealthChecks.NONE, clock));
+        ContainerRuntime runtime = runtimes.apply(name);
+        try {
+            kubelets.add(Kubelet.start(client, config, runtime, HealthChecks.NONE, clock));
+        } catch (InterruptedException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
     }
 
-    /** How many of the hollow nodes (by label) have their Ready condition True, as the API says. */
+    /** How many of the run's nodes (by label) have their Ready condition True, as the API says. */
     static int ready(ObjectClient api) {
         int ready = 0;
         for (Node node : api.nodes()
@@ -164,7 +176,7 @@ final class HollowNodes implements AutoCloseable {
         return kubelets.size();
     }
 
-    /** Containers the nodes' fake runtimes hold, in all. */
+    /** Containers the nodes' runtimes hold, in all. */
     int containers() {
         int total = 0;
         synchronized (kubelets) {
@@ -175,11 +187,26 @@ final class HollowNodes implements AutoCloseable {
         return total;
     }
 
-    /** Stops every kubelet (their fake containers vanish with them) and removes their directories. */
+    /**
+     * Stops every kubelet, then stops and removes every container its runtime still holds (a
+     * kubelet leaves them running when it stops, as after a crash; a run leaves none behind), closes
+     * the runtimes and removes the nodes' directories.
+     */
     @Override
     public void close() {
         synchronized (kubelets) {
             kubelets.forEach(Kubelet::close);
+            for (Kubelet k : kubelets) {
+                for (RuntimeContainer c : k.runtime().list()) {
+                    try {
+                        k.runtime().stop(c.id(), Duration.ZERO);
+                        k.runtime().remove(c.id());
+                    } catch (RuntimeException e) {
+                        log.warn("Container {} of node {} not removed: {}", c.id(), k.nodeName(), e.toString());
+                    }
+                }
+                k.runtime().close();
+            }
             kubelets.clear();
         }
         synchronized (clients) {
