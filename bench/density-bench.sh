@@ -123,6 +123,16 @@ api_deltas() {
     }' "$1" "$2" | sed 's/_seconds_count//' | sort
 }
 
+config_written() { # the client config appears within 60 s
+  local _
+  for _ in $(seq 1 120); do
+    [[ -s "$CAPSTAN_DIR/config" ]] && return 0
+    sleep 0.5
+  done
+  echo "density-bench: no client config at $CAPSTAN_DIR/config 60 s after 'up'" >&2
+  return 1
+}
+
 CM_PID=
 stop_cm() {
   if [[ -n "$CM_PID" ]] && kill -0 "$CM_PID" 2>/dev/null; then
@@ -157,7 +167,8 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: $dir" >&2
   for attempt in $(seq 1 "$UP_ATTEMPTS"); do
     ports_free
-    if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
+    # 'up' can return before the node that minted the admin token has written the client config
+    if "$CP" up >"$dir/up-$attempt.log" 2>&1 && config_written; then
       break
     fi
     echo "density-bench: 'up' attempt $attempt failed; see $dir/up-$attempt.log" >&2

@@ -88,6 +88,11 @@ final class TimedRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<RuntimeContainer> list(String podUid) {
+        return runtime.list(podUid);
+    }
+
+    @Override
     public RuntimeContainer inspect(String containerId) throws NoSuchContainerException {
         return runtime.inspect(containerId);
     }
