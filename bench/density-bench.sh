@@ -247,8 +247,10 @@ row() { # row LABEL FIELD...
     startupFromCreationTimestampP50Ms startupFromCreationTimestampP99Ms startupFromCreationTimestampMaxMs
   row "created -> scheduled: p50 / p99 ms" createToScheduledP50Ms createToScheduledP99Ms
   row "scheduled -> Running and Ready: p50 / p99 ms" scheduledToRunningP50Ms scheduledToRunningP99Ms
-  row "  of which scheduled -> container started by the kubelet: p50 / p99 ms" \
-    scheduledToContainerStartedP50Ms scheduledToContainerStartedP99Ms
+  row "  of which scheduled -> the kubelet creates its container: p50 / p99 ms" \
+    scheduledToContainerCreatingP50Ms scheduledToContainerCreatingP99Ms
+  row "  of which container create -> started by the runtime: p50 / p99 ms" \
+    containerCreatingToStartedP50Ms containerCreatingToStartedP99Ms
   row "  of which container started -> Running and Ready seen: p50 / p99 ms" \
     containerStartedToRunningP50Ms containerStartedToRunningP99Ms
   row "Deployment create: p50 / p99 ms; late creates" deploymentCreateP50Ms deploymentCreateP99Ms deploymentCreatesLate

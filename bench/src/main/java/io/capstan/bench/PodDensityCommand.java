@@ -216,7 +216,7 @@ final class PodDensityCommand implements Callable<Integer> {
                     docker
                             ? DockerRuntime.connect(name, DockerRuntime.Settings.defaults())
                             : new FakeRuntime(name, Clock.systemUTC()),
-                    startups::containerStarted);
+                    startups);
             long started = System.nanoTime();
             try (KubeletNodes kubelets =
                     KubeletNodes.start(apiEndpoints, resolved.token(), nodes, prefix, 8, nodeStartTimeout, runtimes)) {
@@ -354,7 +354,8 @@ final class PodDensityCommand implements Callable<Integer> {
         result.startupFromCreationTimestamp().addTo(summary, "startupFromCreationTimestamp");
         result.createToScheduled().addTo(summary, "createToScheduled");
         result.scheduledToRunning().addTo(summary, "scheduledToRunning");
-        result.scheduledToContainerStarted().addTo(summary, "scheduledToContainerStarted");
+        result.scheduledToContainerCreating().addTo(summary, "scheduledToContainerCreating");
+        result.containerCreatingToStarted().addTo(summary, "containerCreatingToStarted");
         result.containerStartedToRunning().addTo(summary, "containerStartedToRunning");
         summary.put(
                         "podsPerNodeMin",

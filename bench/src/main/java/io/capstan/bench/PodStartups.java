@@ -22,10 +22,11 @@ import org.jspecify.annotations.Nullable;
  * this JVM's monotonic clock) and from the pod's {@code creationTimestamp}, which the API server
  * writes in whole seconds (truncated), so that figure reads up to 1 s high.
  */
-final class PodStartups implements EventHandler<Pod> {
+final class PodStartups implements EventHandler<Pod>, TimedRuntime.Listener {
     private final LongSupplier nanoTime;
     private final InstantSource wallClock;
     private final Map<String, Track> byUid = new HashMap<>();
+    private final Map<String, Long> containerCreatingNanos = new HashMap<>();
     private final Map<String, Long> containerStartedNanos = new HashMap<>();
     private int running;
     private int deleted;
@@ -55,7 +56,8 @@ final class PodStartups implements EventHandler<Pod> {
             LatencyHistogram startupFromCreationTimestamp,
             LatencyHistogram createToScheduled,
             LatencyHistogram scheduledToRunning,
-            LatencyHistogram scheduledToContainerStarted,
+            LatencyHistogram scheduledToContainerCreating,
+            LatencyHistogram containerCreatingToStarted,
             LatencyHistogram containerStartedToRunning,
             IntSummaryStatistics podsPerNode,
             IntSummaryStatistics updatesPerPod) {}
@@ -89,11 +91,18 @@ final class PodStartups implements EventHandler<Pod> {
         deleted++;
     }
 
+    /** A kubelet begins to create a container of the pod {@code podUid} (the first one counts). */
+    @Override
+    public synchronized void creating(String podUid, long nanoTime) {
+        containerCreatingNanos.putIfAbsent(podUid, nanoTime);
+    }
+
     /**
      * A kubelet started a container of the pod {@code podUid} (the first start counts): splits the
      * pod's time on its node into the kubelet's part and the status write's.
      */
-    synchronized void containerStarted(String podUid, long nanoTime) {
+    @Override
+    public synchronized void started(String podUid, long nanoTime) {
         containerStartedNanos.putIfAbsent(podUid, nanoTime);
     }
 
@@ -117,7 +126,8 @@ final class PodStartups implements EventHandler<Pod> {
         LatencyHistogram fromTimestamp = new LatencyHistogram();
         LatencyHistogram toScheduled = new LatencyHistogram();
         LatencyHistogram toRunning = new LatencyHistogram();
-        LatencyHistogram toContainerStarted = new LatencyHistogram();
+        LatencyHistogram toContainerCreating = new LatencyHistogram();
+        LatencyHistogram creatingToStarted = new LatencyHistogram();
         LatencyHistogram containerStartedToRunning = new LatencyHistogram();
         Map<String, Integer> perNode = new HashMap<>();
         IntSummaryStatistics updates = new IntSummaryStatistics();
@@ -125,6 +135,7 @@ final class PodStartups implements EventHandler<Pod> {
         for (Map.Entry<String, Track> e : byUid.entrySet()) {
             Track t = e.getValue();
             Long containerStarted = containerStartedNanos.get(e.getKey());
+            Long containerCreating = containerCreatingNanos.get(e.getKey());
             updates.accept(t.updates);
             if (t.scheduledNanos >= 0) {
                 scheduled++;
@@ -141,8 +152,11 @@ final class PodStartups implements EventHandler<Pod> {
                     containerStartedToRunning.recordNanos(t.runningNanos - containerStarted);
                 }
             }
-            if (containerStarted != null && t.scheduledNanos >= 0) {
-                toContainerStarted.recordNanos(containerStarted - t.scheduledNanos);
+            if (containerCreating != null && t.scheduledNanos >= 0) {
+                toContainerCreating.recordNanos(containerCreating - t.scheduledNanos);
+            }
+            if (containerCreating != null && containerStarted != null) {
+                creatingToStarted.recordNanos(containerStarted - containerCreating);
             }
         }
         IntSummaryStatistics podsPerNode =
@@ -156,7 +170,8 @@ final class PodStartups implements EventHandler<Pod> {
                 fromTimestamp,
                 toScheduled,
                 toRunning,
-                toContainerStarted,
+                toContainerCreating,
+                creatingToStarted,
                 containerStartedToRunning,
                 podsPerNode,
                 updates);

@@ -17,23 +17,25 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A runtime that tells {@code started} when the kubelet starts a container (pod uid, {@code
- * System.nanoTime()}), and otherwise is the runtime it wraps. It splits a pod's time on its node
- * into "until the kubelet started it" and "until its status was written and seen".
+ * A runtime that tells a {@link Listener} when the kubelet begins to create a container and when it
+ * has started one (pod uid, {@code System.nanoTime()}), and otherwise is the runtime it wraps. It
+ * splits a pod's time on its node into "until the kubelet asks for its container", "until the
+ * runtime has started it" and "until its status was written and seen".
  */
 final class TimedRuntime implements ContainerRuntime {
-    /** Told of every container start, from the kubelet's worker threads. */
-    @FunctionalInterface
-    interface StartListener {
+    /** Told of every container create and start, from the kubelet's worker threads. */
+    interface Listener {
+        void creating(String podUid, long nanoTime);
+
         void started(String podUid, long nanoTime);
     }
 
     private final ContainerRuntime runtime;
-    private final StartListener started;
+    private final Listener listener;
 
-    TimedRuntime(ContainerRuntime runtime, StartListener started) {
+    TimedRuntime(ContainerRuntime runtime, Listener listener) {
         this.runtime = runtime;
-        this.started = started;
+        this.listener = listener;
     }
 
     @Override
@@ -58,6 +60,7 @@ final class TimedRuntime implements ContainerRuntime {
 
     @Override
     public String create(ContainerConfig config) throws ContainerException {
+        listener.creating(config.labels().podUid(), System.nanoTime());
         return runtime.create(config);
     }
 
@@ -66,7 +69,7 @@ final class TimedRuntime implements ContainerRuntime {
         runtime.start(containerId);
         long now = System.nanoTime();
         try {
-            started.started(runtime.inspect(containerId).labels().podUid(), now);
+            listener.started(runtime.inspect(containerId).labels().podUid(), now);
         } catch (NoSuchContainerException e) {
             // removed at once: nothing to time
         }
