@@ -16,14 +16,16 @@
 # output and JSON lines, metric deltas (metrics-<scenario>.txt), the nodes' logs; table.md at the end.
 # BENCH_UP_ATTEMPTS (default 3): how often a round may start the control plane afresh when a node
 # exits during bootstrap (its first store request timed out: a slow first election on a busy machine).
-# Build the jars first (mvn -B -o -q package -DskipTests -pl bench, and apiserver if its
-# target/capstan-server.jar is missing); this script builds nothing.
+# The control plane runs without its controller-manager (CAPSTAN_CONTROLLER_MANAGER=0), so that no
+# controller writes during the runs.
+# Build the jars first (mvn -B -o -q package -DskipTests -pl bench, and -pl cli -am if
+# cli/target/capstan-cli.jar, the launcher control-plane.sh runs, is missing); this script builds nothing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
 CP=$ROOT/deploy/local/control-plane.sh
-SERVER_JAR=$ROOT/apiserver/target/capstan-server.jar
+SERVER_JAR=$ROOT/cli/target/capstan-cli.jar
 ROUNDS=3
 DURATION=10s
 PODS=10000
@@ -43,7 +45,8 @@ while (($#)); do
   esac
 done
 [[ -f "$JAR" ]] || { echo "api-bench: $JAR missing; mvn -B -o -q package -DskipTests -pl bench" >&2; exit 1; }
-[[ -f "$SERVER_JAR" ]] || { echo "api-bench: $SERVER_JAR missing; build the apiserver module" >&2; exit 1; }
+[[ -f "$SERVER_JAR" ]] || { echo "api-bench: $SERVER_JAR missing; mvn -B -o -q package -DskipTests -pl cli -am" >&2; exit 1; }
+export CAPSTAN_CONTROLLER_MANAGER=0
 for tool in jq bc curl /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "api-bench: $tool is required" >&2; exit 1; }
 done

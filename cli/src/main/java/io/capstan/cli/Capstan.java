@@ -1,7 +1,10 @@
 package io.capstan.cli;
 
+import io.capstan.apiserver.server.ServerMain;
 import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
+import io.capstan.controllers.manager.ControllerManagerMain;
+import io.capstan.kubelet.KubeletMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,16 +22,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code capstan} command line: the root command, its connection flags, and the verbs. {@link
- * #execute} runs one command line with the given streams and returns its exit code: 0 when it
- * succeeded, 1 for any error (then one line {@code error: ...} on stderr per failure).
+ * The {@code capstan} command line: the root command, its connection flags, the verbs, and the
+ * long-running roles ({@code capstan server}, {@code capstan controller-manager}), so that one jar
+ * starts every process of a cluster. {@link #execute} runs one command line with the given streams
+ * and returns its exit code: 0 when it succeeded, 1 for any error (then one line {@code error: ...}
+ * on stderr per failure; a role that fails also prints the stack trace).
  */
 @Command(
         name = "capstan",
         mixinStandardHelpOptions = true,
         versionProvider = Capstan.Version.class,
-        description = "Manages objects of a Capstan cluster through its API servers.",
+        description = {
+            "Manages objects of a Capstan cluster through its API servers,"
+                    + " and runs its processes: 'capstan server' (a control-plane node)"
+                    + ", 'capstan controller-manager' (the scheduler and the controllers)"
+                    + " and 'capstan kubelet' (a node agent)."
+        },
         subcommands = {
+            ServerMain.class,
+            ControllerManagerMain.class,
+            KubeletMain.class,
             ApplyCommand.class,
             CreateCommand.class,
             GetCommand.class,
@@ -72,6 +85,9 @@ public final class Capstan implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (Roles.named(args).isPresent()) {
+            Roles.logAtInfo(); // before the first logger exists: building the command tree makes some
+        }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(execute(args, System.in, out, err));
@@ -95,6 +111,9 @@ public final class Capstan implements Runnable {
         CommandLine line = new CommandLine(root);
         line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + Errors.message(e));
+            if (Roles.isRole(commandLine.getCommandName())) {
+                e.printStackTrace(commandLine.getErr()); // a process's log: the whole cause
+            }
             return ERROR;
         });
         line.setParameterExceptionHandler((e, args) -> {

@@ -7,6 +7,7 @@ import io.capstan.client.ObjectClient;
 import io.capstan.kubelet.node.HostResources;
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
+import io.capstan.kubelet.proxy.ProxyConfig;
 import io.capstan.kubelet.runtime.ContainerRuntime;
 import io.capstan.kubelet.runtime.docker.DockerRuntime;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
@@ -14,6 +15,7 @@ import io.capstan.kubelet.runtime.process.ProcessRuntime;
 import io.capstan.kubelet.server.KubeletServerOptions;
 import io.capstan.proto.api.v1.Taint;
 import io.capstan.proto.api.v1.TaintEffect;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -206,8 +208,12 @@ public final class KubeletMain implements Callable<Integer> {
                 .withEndpointsDrain(Durations.parse("--endpoints-drain-timeout", endpointsDrain));
         ContainerRuntime containers = runtime(root);
         ObjectClient client = ObjectClient.connect(clientConfig);
-        Kubelet kubelet =
-                Kubelet.start(client, new KubeletConfig(nodeConfig, root, timings), containers, Clock.systemUTC());
+        KubeletConfig kubeletConfig = new KubeletConfig(nodeConfig, root, timings)
+                .withServer(new InetSocketAddress(serverOptions.address(), serverOptions.port()));
+        if (proxy) {
+            kubeletConfig = kubeletConfig.withProxy(ProxyConfig.defaults().withNodePortAddress(nodePortAddress));
+        }
+        Kubelet kubelet = Kubelet.start(client, kubeletConfig, containers, Clock.systemUTC());
         return new Running(kubelet, containers, client);
     }
 

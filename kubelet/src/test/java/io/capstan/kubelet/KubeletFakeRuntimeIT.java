@@ -175,6 +175,49 @@ class KubeletFakeRuntimeIT {
     }
 
     @Test
+    void initContainersRunOneAtATimeToSuccessBeforeTheContainers() {
+        Pod created = harness.api.pods().create(KubeletHarness.pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: staged, namespace: default}
+                spec:
+                  nodeName: node-a
+                  initContainers: [{name: migrate, image: demo}, {name: warm, image: demo}]
+                  containers: [{name: app, image: demo}, {name: sidecar, image: demo}]
+                """));
+        String uid = created.getMetadata().getUid();
+        RuntimeContainer migrate = await().atMost(DEADLINE).until(() -> runningNamed(uid, "migrate"), c -> c != null);
+        assertThat(runningNamed(uid, "warm")).isNull();
+        runtime.exit(migrate.id(), 1, "");
+        // a failed init container is retried (restartPolicy Always); the next one waits for it
+        RuntimeContainer retried = await().atMost(DEADLINE).until(() -> runningNamed(uid, "migrate"), c -> c != null);
+        assertThat(retried.labels().attempt()).isEqualTo(1);
+        assertThat(runningNamed(uid, "warm")).isNull();
+        runtime.exit(retried.id(), 0, "");
+        RuntimeContainer warm = await().atMost(DEADLINE).until(() -> runningNamed(uid, "warm"), c -> c != null);
+        assertThat(runningNamed(uid, "app")).isNull();
+        Pod initializing = harness.api.pods().get("default", "staged");
+        assertThat(initializing.getStatus().getPhase()).isEqualTo(Phase.PHASE_PENDING);
+        runtime.exit(warm.id(), 0, "");
+        await().atMost(DEADLINE).until(() -> runningNamed(uid, "app") != null && runningNamed(uid, "sidecar") != null);
+        Pod running = await().atMost(DEADLINE)
+                .until(() -> harness.api.pods().get("default", "staged"), KubeletFakeRuntimeIT::ready);
+        assertThat(running.getStatus().getInitContainerStatusesList())
+                .allSatisfy(s ->
+                        assertThat(s.getState().getTerminated().getReason()).isEqualTo("Completed"));
+        harness.api.pods().delete("default", "staged", DeleteOptions.defaults().withGracePeriod(Duration.ZERO));
+    }
+
+    private RuntimeContainer runningNamed(String uid, String container) {
+        return runtime.list().stream()
+                .filter(c -> c.labels().podUid().equals(uid)
+                        && c.labels().containerName().equals(container)
+                        && c.running())
+                .findFirst()
+                .orElse(null);
+    }
+
+    @Test
     void removesContainersOfPodsItNoLongerHas() throws Exception {
         var labels =
                 new io.capstan.kubelet.runtime.ContainerLabels("node-a", "no-such-uid", "default", "ghost", "c", 0);

@@ -115,6 +115,11 @@ class ServiceTrafficIT {
                 }
                 await().atMost(DEADLINE).until(() -> runtime.list().isEmpty());
             } finally {
+                // a failed run must not leave its web servers behind
+                for (var container : runtime.list()) {
+                    runtime.stop(container.id(), Duration.ZERO);
+                    runtime.remove(container.id());
+                }
                 runtime.close();
             }
         }

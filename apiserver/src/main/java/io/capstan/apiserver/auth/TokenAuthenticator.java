@@ -124,14 +124,23 @@ public final class TokenAuthenticator implements ServerInterceptor {
      * empty.
      */
     public static Optional<String> bootstrap(KvStore kv, Optional<String> given, Duration timeout) throws Exception {
+        return bootstrap(kv, given, newToken(), timeout);
+    }
+
+    /**
+     * As {@link #bootstrap(KvStore, Optional, Duration)}, minting {@code candidate} if this server is
+     * the first. A caller that retries after a failed call passes the same candidate: a mint that timed
+     * out may still have been committed, and then the retry returns the candidate again instead of
+     * finding the cluster bootstrapped by a token nobody holds.
+     */
+    public static Optional<String> bootstrap(KvStore kv, Optional<String> given, String candidate, Duration timeout)
+            throws Exception {
         if (given.isPresent()) {
             register(kv, given.get(), timeout);
             return given;
         }
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         ByteString bootstrapKey = ByteString.copyFromUtf8(BOOTSTRAP_KEY);
+        ByteString candidateKey = ByteString.copyFromUtf8(TOKEN_PREFIX + sha256(candidate));
         TxnResponse response = kv.txn(TxnRequest.newBuilder()
                         .addCompare(Compare.newBuilder()
                                 .setKey(bootstrapKey)
@@ -139,10 +148,26 @@ public final class TokenAuthenticator implements ServerInterceptor {
                                 .setResult(Compare.CompareResult.EQUAL)
                                 .setCreateRevision(0))
                         .addSuccess(put(BOOTSTRAP_KEY, "admin token minted"))
-                        .addSuccess(put(TOKEN_PREFIX + sha256(token), "admin"))
+                        .addSuccess(put(TOKEN_PREFIX + sha256(candidate), "admin"))
+                        .addFailure(RequestOp.newBuilder()
+                                .setRequestRange(RangeRequest.newBuilder()
+                                        .setKey(candidateKey)
+                                        .setCountOnly(true)))
                         .build())
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return response.getSucceeded() ? Optional.of(token) : Optional.empty();
+        if (response.getSucceeded()) {
+            return Optional.of(candidate);
+        }
+        boolean mintedEarlier = response.getResponsesCount() > 0
+                && response.getResponses(0).getResponseRange().getCount() > 0;
+        return mintedEarlier ? Optional.of(candidate) : Optional.empty();
+    }
+
+    /** A fresh admin token: 32 random bytes, base64url. */
+    public static String newToken() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     private static void register(KvStore kv, String token, Duration timeout) throws Exception {

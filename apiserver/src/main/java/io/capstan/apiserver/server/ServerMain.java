@@ -172,13 +172,15 @@ public final class ServerMain implements Callable<Integer> {
         long deadline = System.nanoTime() + STARTUP_DEADLINE.toNanos();
         Optional<String> minted = Optional.empty();
         boolean bootstrapped = false;
+        // one candidate for every attempt: a mint that timed out may have been committed all the same
+        String candidate = TokenAuthenticator.newToken();
         // start() creates the namespaces that always exist before it serves: nothing to undo if that fails.
         ObjectApiServer api = new ObjectApiServer(kv, config, registry, listenApi);
         while (true) {
             try {
                 if (!bootstrapped) {
                     minted = TokenAuthenticator.bootstrap(
-                            kv, token.isBlank() ? Optional.empty() : Optional.of(token), timeout);
+                            kv, token.isBlank() ? Optional.empty() : Optional.of(token), candidate, timeout);
                     bootstrapped = true;
                 }
                 api.start();

@@ -32,7 +32,10 @@ public final class ControllerManagerMain implements Callable<Integer> {
     static final String LEASE_NAMESPACE = "kube-system";
     static final String LEASE_NAME = "capstan-controller-manager";
 
-    @Option(names = "--config", description = "Client config (default: $CAPSTAN_CONFIG, else ~/.capstan/config).")
+    @Option(
+            names = "--config",
+            description = "Client config (default: $CAPSTAN_CONFIG, else ~/.capstan/config; none is read when"
+                    + " --server and --token are both given).")
     String config = "";
 
     @Option(names = "--server", description = "Comma-separated API endpoints host:port; overrides the config.")
@@ -105,13 +108,19 @@ public final class ControllerManagerMain implements Callable<Integer> {
 
     /** Connects and starts campaigning (or, without leader election, starts the controllers). */
     public ControllerManager start() throws Exception {
-        ClientConfig clientConfig = config.isBlank() ? ClientConfig.load() : ClientConfig.load(Path.of(config));
-        if (!server.isBlank()) {
-            clientConfig = clientConfig.withEndpoints(
-                    Splitter.on(',').trimResults().omitEmptyStrings().splitToList(server));
-        }
-        if (!token.isBlank()) {
-            clientConfig = clientConfig.withToken(token);
+        List<String> endpoints =
+                Splitter.on(',').trimResults().omitEmptyStrings().splitToList(server);
+        ClientConfig clientConfig;
+        if (!endpoints.isEmpty() && !token.isBlank() && config.isBlank()) {
+            clientConfig = ClientConfig.of(endpoints, token); // as the CLI: --server and --token need no file
+        } else {
+            clientConfig = config.isBlank() ? ClientConfig.load() : ClientConfig.load(Path.of(config));
+            if (!endpoints.isEmpty()) {
+                clientConfig = clientConfig.withEndpoints(endpoints);
+            }
+            if (!token.isBlank()) {
+                clientConfig = clientConfig.withToken(token);
+            }
         }
         String name = identity.isBlank()
                 ? InetAddress.getLocalHost().getHostName() + "_"

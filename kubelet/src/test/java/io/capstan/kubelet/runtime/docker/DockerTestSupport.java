@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * never a pull). Checked once per JVM; when either fails, every Docker test class is disabled with
  * the reason, and a banner says so in the log.
  */
-final class DockerTestSupport {
+public final class DockerTestSupport {
     private static final Logger log = LoggerFactory.getLogger(DockerTestSupport.class);
 
-    static final String IMAGE = "capstan/busybox:test";
+    public static final String IMAGE = "capstan/busybox:test";
     static final String IMAGE_SCRIPT = "deploy/images/busybox-test-image.sh";
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy machine took 7.6 s
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(2);
@@ -36,7 +36,7 @@ final class DockerTestSupport {
     private DockerTestSupport() {}
 
     /** Enables a test class only when the engine answers and the test image is there. */
-    static final class EngineAnswers implements ExecutionCondition {
+    public static final class EngineAnswers implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             return disabledReason()

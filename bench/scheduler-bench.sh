@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Runs io.capstan.bench.SchedulerBench against a local 3-node control plane
+# (deploy/local/control-plane.sh, without its controller-manager), a fresh one per round, and prints
+# a table of the medians.
+#
+#   bench/scheduler-bench.sh [--rounds 3] [--nodes 100] [--pods 3000] [--rate 0] [--workers N] [--profile]
+#   bench/scheduler-bench.sh --report DIR     only the table, from the rounds already in DIR
+#
+# Per round: 'up' with a CAPSTAN_DIR of its own (under $OUT) and the first free set of ports
+# (CAPSTAN_PORT_OFFSET 1000, 2000, ...), then SchedulerBench: --nodes Ready
+# nodes, --pods pending pods (created before the scheduler starts, or at --rate pods/s while it
+# runs), a SchedulerController in the bench JVM binding them; the bench's own watch times each
+# binding. Around the run: the control plane's CPU seconds (from /proc) and its resident memory at
+# the end. Then 'down' and the data removed.
+# Results go to $BENCH_OUT (default /tmp/capstan-scheduler-bench.<time>): per round the tool's
+# output, its JSON line with serverCpuSeconds / serverRssMiB / wallSeconds added, the nodes' logs;
+# table.md at the end. Loopback only; every run is bounded (SchedulerBench --timeout, default 5m).
+# Build the jars first (mvn -B -o -q package -DskipTests -pl cli,bench -am); this script builds nothing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
+CP=$ROOT/deploy/local/control-plane.sh
+LAUNCHER=$ROOT/cli/target/capstan-cli.jar
+ROUNDS=3
+ARGS=()
+REPORT=
+while (($#)); do
+  case "$1" in
+    --report) REPORT=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --nodes|--pods|--rate|--workers|--create-in-flight|--timeout) ARGS+=("$1" "$2"); shift 2 ;;
+    --profile) ARGS+=("$1"); shift ;;
+    *) echo "usage: $0 [--rounds N] [--nodes N] [--pods N] [--rate N] [--workers N] [--profile] | --report DIR" >&2; exit 2 ;;
+  esac
+done
+[[ -f "$JAR" ]] || { echo "scheduler-bench: $JAR missing; mvn -B -o -q package -DskipTests -pl cli,bench -am" >&2; exit 1; }
+[[ -f "$LAUNCHER" ]] || { echo "scheduler-bench: $LAUNCHER missing; mvn -B -o -q package -DskipTests -pl cli,bench -am" >&2; exit 1; }
+for tool in jq bc /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "scheduler-bench: $tool is required" >&2; exit 1; }
+done
+OUT=${REPORT:-${BENCH_OUT:-/tmp/capstan-scheduler-bench.$(date +%Y%m%d-%H%M%S)}}
+mkdir -p "$OUT"
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}
+UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
+export CAPSTAN_CONTROLLER_MANAGER=0
+
+# control-plane.sh's ports are fixed up to an offset, and others on this machine may run one on
+# them: each round takes the first offset (from 1000, in steps of 1000) whose twelve ports are free.
+pick_offset() {
+  local offset port taken
+  taken=$(ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
+  for offset in $(seq 1000 1000 30000); do
+    local clash=0
+    for port in 6443 16443 26443 2379 22379 32379 2380 22380 32380 2381 22381 32381; do
+      if grep -qx "$((port + offset))" <<<"$taken"; then clash=1; break; fi
+    done
+    if ((clash == 0)); then echo "$offset"; return; fi
+  done
+  echo "scheduler-bench: no free set of control-plane ports" >&2
+  return 1
+}
+
+server_cpu_ticks() { # user + system clock ticks of the control plane's processes so far
+  local pid v total=0
+  for pid in $("$CP" pids); do
+    v=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true)
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
+server_rss_mib() { # resident memory of the control plane's processes now, MiB in all
+  local pid v total=0
+  for pid in $("$CP" pids); do
+    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    total=$((total + ${v:-0}))
+  done
+  echo $((total / 1024))
+}
+
+if [[ -z "$REPORT" ]]; then
+  {
+    echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
+    echo "loadavg at start: $(cat /proc/loadavg)"
+    java -version 2>&1 | head -1
+    echo "launcher: $LAUNCHER, $(stat -c %y "$LAUNCHER")"
+    echo "bench jar: $JAR, $(stat -c %y "$JAR")"
+    echo "control-plane JVM options: ${CAPSTAN_JAVA_OPTS:-(control-plane.sh default)}"
+    echo "bench JVM options: $BENCH_JAVA_OPTS"
+    echo "args: rounds=$ROUNDS ${ARGS[*]:-}"
+  } >>"$OUT/machine.txt"
+  for round in $(seq 1 "$ROUNDS"); do
+    dir=$OUT/round-$round
+    mkdir -p "$dir"
+    export CAPSTAN_DIR=$dir/control-plane
+    echo "round $round: $dir" >&2
+    for attempt in $(seq 1 "$UP_ATTEMPTS"); do
+      CAPSTAN_PORT_OFFSET=$(pick_offset)
+      export CAPSTAN_PORT_OFFSET
+      echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
+      if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
+        break
+      fi
+      echo "scheduler-bench: 'up' attempt $attempt failed; see $dir/up-$attempt.log" >&2
+      "$CP" down >&2 || true
+      rm -rf "$CAPSTAN_DIR"
+      ((attempt < UP_ATTEMPTS)) || exit 1
+    done
+    trap '"$CP" down >&2 || true' EXIT
+    tck=$(getconf CLK_TCK)
+    ticks_before=$(server_cpu_ticks)
+    echo "  $(date +%T) scheduler: ${ARGS[*]:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    rc=0
+    # shellcheck disable=SC2086
+    /usr/bin/time -f '%e %U %S' -o "$dir/scheduler.time" \
+      java $BENCH_JAVA_OPTS -cp "$JAR" io.capstan.bench.SchedulerBench --config "$CAPSTAN_DIR/config" "${ARGS[@]}" \
+      >"$dir/scheduler.out" 2>"$dir/stderr.log" || rc=$?
+    ticks_after=$(server_cpu_ticks)
+    rss=$(server_rss_mib)
+    read -r wall _ _ < <(tail -1 "$dir/scheduler.time")
+    grep '^{"scenario"' "$dir/scheduler.out" |
+      jq -c --argjson rc "$rc" --argjson wall "$wall" --argjson rss "$rss" \
+        --argjson server "$(echo "scale=2; ($ticks_after - $ticks_before) / $tck" | bc)" \
+        '. + {exitStatus: $rc, wallSeconds: $wall, serverCpuSeconds: $server, serverRssMiB: $rss}' \
+        >"$dir/scheduler.json" || true
+    ((rc == 0)) || echo "  scheduler-bench exited $rc; see $dir/scheduler.out and $dir/stderr.log" >&2
+    grep -E '^(throughput|steadyThroughput|startToBound|createToBound)' "$dir/scheduler.out" >&2 || true
+    "$CP" down >&2
+    trap - EXIT
+    for n in 1 2 3; do cp "$CAPSTAN_DIR/server-$n/server.log" "$dir/server-$n.log" 2>/dev/null || true; done
+    rm -rf "$CAPSTAN_DIR"
+  done
+fi
+
+ROUNDS=$(find "$OUT" -maxdepth 1 -name 'round-[0-9]*' -type d | wc -l)
+median() { # median of FIELD over the rounds' JSON lines
+  cat "$OUT"/round-[0-9]*/scheduler.json 2>/dev/null |
+    jq -s "[.[] | .$1] | map(select(. != null)) | sort | if length == 0 then null else .[(length - 1) / 2 | floor] end"
+}
+all() { cat "$OUT"/round-[0-9]*/scheduler.json 2>/dev/null | jq -r ".$1" | paste -sd' ' -; }
+{
+  echo "Medians of $ROUNDS round(s); results in $OUT"
+  echo
+  echo "| Measure | Median | Rounds |"
+  echo "|---|---|---|"
+  for f in throughput steadyThroughput perSecondP50 firstBoundMs startToBoundP50Ms startToBoundP99Ms \
+      createToBoundP50Ms createToBoundP99Ms createToBoundMaxMs podsPerNodeMin podsPerNodeMax \
+      benchCpuSeconds serverCpuSeconds serverRssMiB elapsedSeconds loadAverage1m; do
+    m=$(median "$f")
+    [[ "$m" == null ]] || echo "| $f | $m | $(all "$f") |"
+  done
+} | tee "$OUT/table.md"
