@@ -83,12 +83,21 @@ CM_JAVA_OPTS=${CM_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}
 # a control-plane.sh that starts a controller-manager of its own is told not to: this script runs one
 export CAPSTAN_CONTROLLER_MANAGER=0
 
-ports_free() {
-  if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(6443|16443|26443|2379|22379|32379|2380|22380|32380|2381|22381|32381) '; then
-    echo "density-bench: the control plane's ports are taken by another process:" >&2
-    ss -ltnp 2>/dev/null | grep -E ':(6443|16443|26443|2379|22379|32379|2380|22380|32380|2381|22381|32381) ' >&2 || true
-    return 1
-  fi
+# control-plane.sh's ports are fixed up to an offset (CAPSTAN_PORT_OFFSET), and others on this
+# machine may run one on them: each round takes the first offset (from 1000, in steps of 1000) whose
+# twelve ports are free.
+pick_offset() {
+  local offset port taken clash
+  taken=$(ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
+  for offset in $(seq 1000 1000 30000); do
+    clash=0
+    for port in 6443 16443 26443 2379 22379 32379 2380 22380 32380 2381 22381 32381; do
+      if grep -qx "$((port + offset))" <<<"$taken"; then clash=1; break; fi
+    done
+    if ((clash == 0)); then echo "$offset"; return; fi
+  done
+  echo "density-bench: no free set of control-plane ports" >&2
+  return 1
 }
 
 METRICS_PORTS=(2381 22381 32381)
@@ -96,7 +105,7 @@ scrape() { # scrape FILE: every node's /metrics
   local i
   : >"$1"
   for i in 0 1 2; do
-    curl -fsS "http://127.0.0.1:${METRICS_PORTS[$i]}/metrics" 2>/dev/null >>"$1" || true
+    curl -fsS "http://127.0.0.1:$((METRICS_PORTS[i] + CAPSTAN_PORT_OFFSET))/metrics" 2>/dev/null >>"$1" || true
   done
 }
 
@@ -166,7 +175,9 @@ for round in $(seq 1 "$ROUNDS"); do
   export CAPSTAN_DIR=$dir/control-plane
   echo "round $round: $dir" >&2
   for attempt in $(seq 1 "$UP_ATTEMPTS"); do
-    ports_free
+    CAPSTAN_PORT_OFFSET=$(pick_offset)
+    export CAPSTAN_PORT_OFFSET
+    echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
     # 'up' can return before the node that minted the admin token has written the client config
     if "$CP" up >"$dir/up-$attempt.log" 2>&1 && config_written; then
       break
