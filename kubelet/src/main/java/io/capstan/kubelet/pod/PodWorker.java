@@ -592,13 +592,7 @@ final class PodWorker {
     // Helpers
 
     private List<RuntimeContainer> containersOfPod() {
-        List<RuntimeContainer> mine = new ArrayList<>();
-        for (RuntimeContainer c : context.runtime().list()) {
-            if (c.labels().podUid().equals(uid)) {
-                mine.add(c);
-            }
-        }
-        return mine;
+        return new ArrayList<>(context.runtime().list(uid));
     }
 
     private static Map<String, List<RuntimeContainer>> byName(List<RuntimeContainer> containers) {

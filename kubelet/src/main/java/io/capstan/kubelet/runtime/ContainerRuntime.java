@@ -1,6 +1,7 @@
 package io.capstan.kubelet.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -78,6 +79,21 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** Every container of this node the runtime knows, running or exited, in no particular order. */
     List<RuntimeContainer> list();
+
+    /**
+     * The containers of one pod ({@link ContainerLabels#podUid()}) as {@link #list()} gives them. A
+     * pod worker reads its pod's containers at every sync; a runtime that can select by label
+     * overrides this so that such a read costs the pod's containers, not the node's.
+     */
+    default List<RuntimeContainer> list(String podUid) {
+        List<RuntimeContainer> containers = new ArrayList<>();
+        for (RuntimeContainer c : list()) {
+            if (c.labels().podUid().equals(podUid)) {
+                containers.add(c);
+            }
+        }
+        return containers;
+    }
 
     /**
      * The current state of one container.

@@ -616,9 +616,19 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public List<RuntimeContainer> list() {
+        return listLabelled(Map.of(ContainerLabels.NODE, node));
+    }
+
+    /** Asks the engine for the pod's containers only, so a pod's sync inspects its own containers. */
+    @Override
+    public List<RuntimeContainer> list(String podUid) {
+        return listLabelled(Map.of(ContainerLabels.NODE, node, ContainerLabels.POD_UID, podUid));
+    }
+
+    private List<RuntimeContainer> listLabelled(Map<String, String> selector) {
         List<Container> containers = client.listContainersCmd()
                 .withShowAll(true)
-                .withLabelFilter(Map.of(ContainerLabels.NODE, node))
+                .withLabelFilter(selector)
                 .exec();
         List<RuntimeContainer> result = new ArrayList<>(containers.size());
         for (Container container : containers) {

@@ -275,6 +275,20 @@ class DockerRuntimeIT {
     }
 
     @Test
+    void listsTheContainersOfOnePodByLabel() throws Exception {
+        DockerFixture.Config a = fixture.config("a", "sleep", "300");
+        DockerFixture.Config b = fixture.config("b", "sleep", "300");
+        String first = run(runtime, a.build());
+        a.attempt = 1;
+        String second = run(runtime, a.build());
+        String theirs = run(runtime, b.build());
+
+        assertThat(runtime.list(a.podUid)).extracting(RuntimeContainer::id).containsExactlyInAnyOrder(first, second);
+        assertThat(runtime.list(b.podUid)).extracting(RuntimeContainer::id).containsExactly(theirs);
+        assertThat(runtime.list("no-such-pod")).isEmpty();
+    }
+
+    @Test
     void aNewRuntimeForTheNodeFindsItsRunningContainers() throws Exception {
         DockerFixture.Config config = fixture.config("survivor", "sleep", "300");
         String id = run(runtime, config.build());
