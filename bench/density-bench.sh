@@ -79,7 +79,7 @@ done
 OUT=${REPORT:-${BENCH_OUT:-/tmp/capstan-density-bench.$(date +%Y%m%d-%H%M%S)}}
 mkdir -p "$OUT"
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms512m -Xmx2g}
-CM_JAVA_OPTS=${CM_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}
+CM_JAVA_OPTS=${CM_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 # a control-plane.sh that starts a controller-manager of its own is told not to: this script runs one
 export CAPSTAN_CONTROLLER_MANAGER=0
 

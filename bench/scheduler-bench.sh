@@ -29,7 +29,7 @@ while (($#)); do
   case "$1" in
     --report) REPORT=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
-    --nodes|--pods|--rate|--workers|--create-in-flight|--timeout) ARGS+=("$1" "$2"); shift 2 ;;
+    --nodes|--pods|--rate|--workers|--create-in-flight|--timeout|--warmup-pods) ARGS+=("$1" "$2"); shift 2 ;;
     --profile) ARGS+=("$1"); shift ;;
     *) echo "usage: $0 [--rounds N] [--nodes N] [--pods N] [--rate N] [--workers N] [--profile] | --report DIR" >&2; exit 2 ;;
   esac
@@ -41,7 +41,8 @@ for tool in jq bc /usr/bin/time; do
 done
 OUT=${REPORT:-${BENCH_OUT:-/tmp/capstan-scheduler-bench.$(date +%Y%m%d-%H%M%S)}}
 mkdir -p "$OUT"
-BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}
+# the bench JVM hosts the scheduler: the controller-manager role's JIT choice (bin/capstan)
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g -XX:TieredStopAtLevel=1}
 UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
 export CAPSTAN_CONTROLLER_MANAGER=0
 
