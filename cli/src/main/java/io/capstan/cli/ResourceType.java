@@ -25,7 +25,9 @@ public record ResourceType(Kind<?> kind, String plural, List<String> shortNames)
             new ResourceType(Kind.NAMESPACE, "namespaces", List.of("ns")),
             new ResourceType(Kind.NODE, "nodes", List.of("no")),
             new ResourceType(Kind.EVENT, "events", List.of("ev")),
-            new ResourceType(Kind.LEASE, "leases", List.of()));
+            new ResourceType(Kind.LEASE, "leases", List.of()),
+            new ResourceType(Kind.INGRESS, "ingresses", List.of("ing")),
+            new ResourceType(Kind.ALERT_ROUTE, "alertroutes", List.of("ar")));
 
     public ResourceType {
         shortNames = List.copyOf(shortNames);

@@ -2,10 +2,12 @@ package io.capstan.client;
 
 import com.google.protobuf.Message;
 import io.capstan.api.manifest.ManifestKind;
+import io.capstan.proto.api.v1.AlertRoute;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.Endpoints;
 import io.capstan.proto.api.v1.Event;
+import io.capstan.proto.api.v1.Ingress;
 import io.capstan.proto.api.v1.Lease;
 import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.Node;
@@ -41,9 +43,25 @@ public final class Kind<T extends Message> {
     public static final Kind<Secret> SECRET = new Kind<>(ManifestKind.SECRET, Secret.class, true, Secret::getMetadata);
     public static final Kind<Lease> LEASE = new Kind<>(ManifestKind.LEASE, Lease.class, true, Lease::getMetadata);
     public static final Kind<Event> EVENT = new Kind<>(ManifestKind.EVENT, Event.class, true, Event::getMetadata);
+    public static final Kind<Ingress> INGRESS =
+            new Kind<>(ManifestKind.INGRESS, Ingress.class, true, Ingress::getMetadata);
+    public static final Kind<AlertRoute> ALERT_ROUTE =
+            new Kind<>(ManifestKind.ALERT_ROUTE, AlertRoute.class, false, AlertRoute::getMetadata);
 
     private static final List<Kind<?>> ALL = List.of(
-            NAMESPACE, NODE, POD, REPLICA_SET, DEPLOYMENT, SERVICE, ENDPOINTS, CONFIG_MAP, SECRET, LEASE, EVENT);
+            NAMESPACE,
+            NODE,
+            POD,
+            REPLICA_SET,
+            DEPLOYMENT,
+            SERVICE,
+            ENDPOINTS,
+            CONFIG_MAP,
+            SECRET,
+            LEASE,
+            EVENT,
+            INGRESS,
+            ALERT_ROUTE);
 
     private final ManifestKind manifestKind;
     private final Class<T> type;

@@ -3,6 +3,7 @@ package io.capstan.client;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.capstan.proto.api.v1.AlertRoute;
 import io.capstan.proto.api.v1.ApplyRequest;
 import io.capstan.proto.api.v1.ApplyResponse;
 import io.capstan.proto.api.v1.ConfigMap;
@@ -13,6 +14,7 @@ import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.Endpoints;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.GetRequest;
+import io.capstan.proto.api.v1.Ingress;
 import io.capstan.proto.api.v1.Lease;
 import io.capstan.proto.api.v1.ListRequest;
 import io.capstan.proto.api.v1.ListResponse;
@@ -166,6 +168,14 @@ public final class ObjectClient implements AutoCloseable {
 
     public KindClient<Event> events() {
         return kind(Kind.EVENT);
+    }
+
+    public KindClient<Ingress> ingresses() {
+        return kind(Kind.INGRESS);
+    }
+
+    public KindClient<AlertRoute> alertRoutes() {
+        return kind(Kind.ALERT_ROUTE);
     }
 
     // ---------------------------------------------------------------------------------------------

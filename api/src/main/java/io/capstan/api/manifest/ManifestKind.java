@@ -26,7 +26,9 @@ public enum ManifestKind {
     CONFIG_MAP("ConfigMap", "v1", ObjectCase.CONFIG_MAP),
     SECRET("Secret", "v1", ObjectCase.SECRET),
     LEASE("Lease", "coordination.k8s.io/v1", ObjectCase.LEASE),
-    EVENT("Event", "v1", ObjectCase.EVENT);
+    EVENT("Event", "v1", ObjectCase.EVENT),
+    INGRESS("Ingress", "networking.k8s.io/v1", ObjectCase.INGRESS),
+    ALERT_ROUTE("AlertRoute", "alerting.capstan.io/v1", ObjectCase.ALERT_ROUTE);
 
     private final String kind;
     private final String apiVersion;
@@ -52,6 +54,8 @@ public enum ManifestKind {
             case SECRET -> SECRET;
             case LEASE -> LEASE;
             case EVENT -> EVENT;
+            case INGRESS -> INGRESS;
+            case ALERT_ROUTE -> ALERT_ROUTE;
             case OBJECT_NOT_SET -> throw new IllegalArgumentException("TypedObject has no object set");
         };
     }

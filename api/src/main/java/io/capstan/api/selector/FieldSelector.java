@@ -342,6 +342,8 @@ public final class FieldSelector {
             case SECRET -> object.getSecret().getMetadata();
             case LEASE -> object.getLease().getMetadata();
             case EVENT -> object.getEvent().getMetadata();
+            case INGRESS -> object.getIngress().getMetadata();
+            case ALERT_ROUTE -> object.getAlertRoute().getMetadata();
             case OBJECT_NOT_SET -> ObjectMeta.getDefaultInstance();
         };
     }
@@ -359,6 +361,8 @@ public final class FieldSelector {
             case SECRET -> "Secret";
             case LEASE -> "Lease";
             case EVENT -> "Event";
+            case INGRESS -> "Ingress";
+            case ALERT_ROUTE -> "AlertRoute";
             case OBJECT_NOT_SET -> "object with no kind";
         };
     }

@@ -1,6 +1,7 @@
 package io.capstan.apiserver.registry;
 
 import com.google.protobuf.ByteString;
+import io.capstan.proto.api.v1.AlertRoute;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.DeploymentSpec;
@@ -8,6 +9,9 @@ import io.capstan.proto.api.v1.DeploymentStrategy;
 import io.capstan.proto.api.v1.EndpointSubset;
 import io.capstan.proto.api.v1.Endpoints;
 import io.capstan.proto.api.v1.Event;
+import io.capstan.proto.api.v1.HttpIngressPath;
+import io.capstan.proto.api.v1.Ingress;
+import io.capstan.proto.api.v1.IngressRule;
 import io.capstan.proto.api.v1.IntOrString;
 import io.capstan.proto.api.v1.Lease;
 import io.capstan.proto.api.v1.Namespace;
@@ -85,6 +89,9 @@ public final class Defaults {
             case SECRET -> result.setSecret(secret(object.getSecret())).build();
             case LEASE -> result.setLease(lease(object.getLease())).build();
             case EVENT -> result.setEvent(event(object.getEvent())).build();
+            case INGRESS -> result.setIngress(ingress(object.getIngress())).build();
+            case ALERT_ROUTE ->
+                result.setAlertRoute(alertRoute(object.getAlertRoute())).build();
             case OBJECT_NOT_SET -> object;
         };
     }
@@ -232,6 +239,31 @@ public final class Defaults {
 
     private static Lease lease(Lease lease) {
         return lease;
+    }
+
+    /** An empty path of an Ingress rule is "/". */
+    private static Ingress ingress(Ingress ingress) {
+        Ingress.Builder builder = ingress.toBuilder();
+        for (IngressRule.Builder rule : builder.getSpecBuilder().getRulesBuilderList()) {
+            for (HttpIngressPath.Builder path : rule.getHttpBuilder().getPathsBuilderList()) {
+                if (path.getPath().isEmpty()) {
+                    path.setPath("/");
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    /** A group window of 60 s and a webhook timeout of 5 s unless given. */
+    private static AlertRoute alertRoute(AlertRoute route) {
+        AlertRoute.Builder builder = route.toBuilder();
+        if (!builder.getSpec().hasGroupWindowSeconds()) {
+            builder.getSpecBuilder().setGroupWindowSeconds(60);
+        }
+        if (builder.getSpec().hasWebhook() && !builder.getSpec().getWebhook().hasTimeoutSeconds()) {
+            builder.getSpecBuilder().getWebhookBuilder().setTimeoutSeconds(5);
+        }
+        return builder.build();
     }
 
     private static Event event(Event event) {

@@ -26,8 +26,17 @@ final class MetadataValidation {
         return switch (kind) {
             case NAMESPACE -> Names::dns1123Label;
             case SERVICE -> Names::dns1035Label;
-            case NODE, POD, REPLICA_SET, DEPLOYMENT, ENDPOINTS, CONFIG_MAP, SECRET, LEASE, EVENT ->
-                Names::dns1123Subdomain;
+            case NODE,
+                    POD,
+                    REPLICA_SET,
+                    DEPLOYMENT,
+                    ENDPOINTS,
+                    CONFIG_MAP,
+                    SECRET,
+                    LEASE,
+                    EVENT,
+                    INGRESS,
+                    ALERT_ROUTE -> Names::dns1123Subdomain;
         };
     }
 

@@ -10,6 +10,7 @@ import io.capstan.proto.api.v1.EnvFromSource;
 import io.capstan.proto.api.v1.EnvVar;
 import io.capstan.proto.api.v1.EnvVarSource;
 import io.capstan.proto.api.v1.HostPortBinding;
+import io.capstan.proto.api.v1.HttpBodyMatch;
 import io.capstan.proto.api.v1.HttpGetAction;
 import io.capstan.proto.api.v1.HttpHeader;
 import io.capstan.proto.api.v1.IntOrString;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /** Kubernetes' ValidatePodSpec, ValidatePodUpdate and ValidatePodStatusUpdate, for our PodSpec. */
@@ -572,6 +574,31 @@ final class PodValidation {
                 errors.required(name);
             } else {
                 errors.add(name, Names.httpHeaderName(header.getName()));
+            }
+        }
+        if (action.hasBodyMatch()) {
+            bodyMatch(action.getBodyMatch(), path.child("bodyMatch"), errors);
+        }
+    }
+
+    /** Capstan's extension of an HTTP probe: a valid regular expression and JSON Pointer. */
+    private static void bodyMatch(HttpBodyMatch match, FieldPath path, ErrorList errors) {
+        if (match.getContains().isEmpty() && match.getMatches().isEmpty() && !match.hasJsonPointer()) {
+            errors.add(path, "must specify at least one of contains, matches or jsonPointer");
+        }
+        if (!match.getMatches().isEmpty()) {
+            try {
+                Pattern.compile(match.getMatches());
+            } catch (PatternSyntaxException e) {
+                errors.add(path.child("matches"), "not a regular expression: " + e.getDescription());
+            }
+        }
+        if (match.hasJsonPointer()) {
+            String pointer = match.getJsonPointer();
+            if (!pointer.isEmpty() && !pointer.startsWith("/")) {
+                errors.add(path.child("jsonPointer"), "must be empty or start with \"/\", got \"" + pointer + "\"");
+            } else if (pointer.matches(".*~([^01].*|$)")) {
+                errors.add(path.child("jsonPointer"), "\"~\" must be followed by 0 or 1, got \"" + pointer + "\"");
             }
         }
     }

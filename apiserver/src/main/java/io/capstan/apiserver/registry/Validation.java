@@ -68,7 +68,7 @@ public final class Validation {
             case SECRET -> () -> ConfigValidation.secretUpdate(updated.getSecret(), old.getSecret(), errors);
             case NODE -> () -> NodeValidation.nodeUpdate(updated.getNode(), old.getNode(), errors);
             case EVENT -> () -> EventValidation.eventUpdate(updated.getEvent(), old.getEvent(), errors);
-            case NAMESPACE, ENDPOINTS, LEASE -> () -> {};
+            case NAMESPACE, ENDPOINTS, LEASE, INGRESS, ALERT_ROUTE -> () -> {};
             case OBJECT_NOT_SET -> throw new IllegalStateException("checked above");
         };
         rules.run();
@@ -98,6 +98,8 @@ public final class Validation {
                 () -> WorkloadValidation.deploymentStatus(
                         updated.getDeployment().getStatus(), old.getDeployment().getStatus(), errors);
             case SERVICE -> () -> ServiceValidation.serviceStatus(updated.getService(), errors);
+            case INGRESS -> () -> IngressValidation.status(updated.getIngress().getStatus(), errors);
+            case ALERT_ROUTE -> () -> {};
             case ENDPOINTS, CONFIG_MAP, SECRET, LEASE, EVENT -> () -> errors.add(STATUS, kindName + " has no status");
             case OBJECT_NOT_SET -> throw new IllegalStateException("checked above");
         };
@@ -118,6 +120,8 @@ public final class Validation {
             case SECRET -> () -> ConfigValidation.secret(object.getSecret(), errors);
             case LEASE -> () -> LeaseValidation.lease(object.getLease(), errors);
             case EVENT -> () -> EventValidation.event(object.getEvent(), errors);
+            case INGRESS -> () -> IngressValidation.ingress(object.getIngress(), errors);
+            case ALERT_ROUTE -> () -> AlertRouteValidation.alertRoute(object.getAlertRoute(), errors);
             case OBJECT_NOT_SET -> throw new IllegalStateException("checked by the caller");
         };
         content.run();

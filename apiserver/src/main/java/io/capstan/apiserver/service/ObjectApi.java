@@ -213,7 +213,7 @@ public final class ObjectApi {
                 }
                 yield TypedObject.newBuilder().setNamespace(ns).build();
             }
-            case REPLICA_SET, DEPLOYMENT, SERVICE -> ObjectContent.withoutStatus(object);
+            case REPLICA_SET, DEPLOYMENT, SERVICE, INGRESS, ALERT_ROUTE -> ObjectContent.withoutStatus(object);
         };
     }
 

@@ -25,7 +25,9 @@ public enum ObjectKind {
     CONFIG_MAP(ObjectCase.CONFIG_MAP, "ConfigMap", "configmaps", true),
     SECRET(ObjectCase.SECRET, "Secret", "secrets", true),
     LEASE(ObjectCase.LEASE, "Lease", "leases", true),
-    EVENT(ObjectCase.EVENT, "Event", "events", true);
+    EVENT(ObjectCase.EVENT, "Event", "events", true),
+    INGRESS(ObjectCase.INGRESS, "Ingress", "ingresses", true),
+    ALERT_ROUTE(ObjectCase.ALERT_ROUTE, "AlertRoute", "alertroutes", false);
 
     private final ObjectCase objectCase;
     private final String kindName;
@@ -53,6 +55,8 @@ public enum ObjectKind {
             case SECRET -> SECRET;
             case LEASE -> LEASE;
             case EVENT -> EVENT;
+            case INGRESS -> INGRESS;
+            case ALERT_ROUTE -> ALERT_ROUTE;
             case OBJECT_NOT_SET -> throw new IllegalArgumentException("object: no kind set");
         };
     }

@@ -50,6 +50,8 @@ final class KindCodec {
             case SECRET -> ObjectCase.SECRET;
             case LEASE -> ObjectCase.LEASE;
             case EVENT -> ObjectCase.EVENT;
+            case INGRESS -> ObjectCase.INGRESS;
+            case ALERT_ROUTE -> ObjectCase.ALERT_ROUTE;
         };
     }
 

@@ -3,6 +3,10 @@ package io.capstan.apiserver.registry;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.capstan.api.manifest.ManifestKind;
+import io.capstan.proto.api.v1.AlertMatch;
+import io.capstan.proto.api.v1.AlertRoute;
+import io.capstan.proto.api.v1.AlertWebhook;
 import io.capstan.proto.api.v1.Condition;
 import io.capstan.proto.api.v1.ConditionStatus;
 import io.capstan.proto.api.v1.ConfigMap;
@@ -33,6 +37,14 @@ import io.capstan.proto.api.v1.EventSource;
 import io.capstan.proto.api.v1.ExecAction;
 import io.capstan.proto.api.v1.HostPortBinding;
 import io.capstan.proto.api.v1.HttpGetAction;
+import io.capstan.proto.api.v1.HttpIngressPath;
+import io.capstan.proto.api.v1.HttpIngressRuleValue;
+import io.capstan.proto.api.v1.Ingress;
+import io.capstan.proto.api.v1.IngressBackend;
+import io.capstan.proto.api.v1.IngressLoadBalancerIngress;
+import io.capstan.proto.api.v1.IngressPortStatus;
+import io.capstan.proto.api.v1.IngressRule;
+import io.capstan.proto.api.v1.IngressServiceBackend;
 import io.capstan.proto.api.v1.IntOrString;
 import io.capstan.proto.api.v1.KeyToPath;
 import io.capstan.proto.api.v1.LabelSelector;
@@ -56,6 +68,7 @@ import io.capstan.proto.api.v1.PodSpec;
 import io.capstan.proto.api.v1.PodStatus;
 import io.capstan.proto.api.v1.PodTemplateSpec;
 import io.capstan.proto.api.v1.Probe;
+import io.capstan.proto.api.v1.Protocol;
 import io.capstan.proto.api.v1.ReplicaSet;
 import io.capstan.proto.api.v1.ReplicaSetSpec;
 import io.capstan.proto.api.v1.ReplicaSetStatus;
@@ -65,6 +78,7 @@ import io.capstan.proto.api.v1.Secret;
 import io.capstan.proto.api.v1.SecretKeySelector;
 import io.capstan.proto.api.v1.SecretVolumeSource;
 import io.capstan.proto.api.v1.Service;
+import io.capstan.proto.api.v1.ServiceBackendPort;
 import io.capstan.proto.api.v1.ServicePort;
 import io.capstan.proto.api.v1.ServiceSpec;
 import io.capstan.proto.api.v1.Taint;
@@ -89,32 +103,7 @@ final class Fixtures {
     private Fixtures() {}
 
     static TypedObject typed(Message object) {
-        TypedObject.Builder typed = TypedObject.newBuilder();
-        if (object instanceof Namespace namespace) {
-            return typed.setNamespace(namespace).build();
-        } else if (object instanceof Node node) {
-            return typed.setNode(node).build();
-        } else if (object instanceof Pod pod) {
-            return typed.setPod(pod).build();
-        } else if (object instanceof ReplicaSet replicaSet) {
-            return typed.setReplicaSet(replicaSet).build();
-        } else if (object instanceof Deployment deployment) {
-            return typed.setDeployment(deployment).build();
-        } else if (object instanceof Service service) {
-            return typed.setService(service).build();
-        } else if (object instanceof Endpoints endpoints) {
-            return typed.setEndpoints(endpoints).build();
-        } else if (object instanceof ConfigMap configMap) {
-            return typed.setConfigMap(configMap).build();
-        } else if (object instanceof Secret secret) {
-            return typed.setSecret(secret).build();
-        } else if (object instanceof Lease lease) {
-            return typed.setLease(lease).build();
-        } else if (object instanceof Event event) {
-            return typed.setEvent(event).build();
-        }
-        throw new IllegalArgumentException(
-                "not a kind: " + object.getDescriptorForType().getName());
+        return ManifestKind.wrap(object);
     }
 
     static TypedObject defaulted(Message object) {
@@ -144,7 +133,43 @@ final class Fixtures {
                 typed(configMap()),
                 typed(secret()),
                 typed(lease()),
-                typed(event()));
+                typed(event()),
+                typed(ingress()),
+                typed(alertRoute()));
+    }
+
+    static Ingress ingress() {
+        Ingress.Builder ingress = Ingress.newBuilder().setMetadata(meta("default", "site"));
+        ingress.getSpecBuilder()
+                .setIngressClassName("capstan")
+                .addRules(IngressRule.newBuilder()
+                        .setHost("shop.example.com")
+                        .setHttp(HttpIngressRuleValue.newBuilder()
+                                .addPaths(HttpIngressPath.newBuilder()
+                                        .setPath("/api")
+                                        .setPathType(HttpIngressPath.PathType.PATH_TYPE_PREFIX)
+                                        .setBackend(IngressBackend.newBuilder()
+                                                .setService(IngressServiceBackend.newBuilder()
+                                                        .setName("api")
+                                                        .setPort(ServiceBackendPort.newBuilder()
+                                                                .setNumber(80)))))));
+        ingress.getStatusBuilder()
+                .getLoadBalancerBuilder()
+                .addIngress(IngressLoadBalancerIngress.newBuilder()
+                        .setIp("127.0.0.1")
+                        .addPorts(IngressPortStatus.newBuilder().setPort(8080).setProtocol(Protocol.PROTOCOL_TCP)));
+        return defaulted(ingress.build()).getIngress();
+    }
+
+    static AlertRoute alertRoute() {
+        AlertRoute.Builder route = AlertRoute.newBuilder().setMetadata(meta("", "ops"));
+        route.getSpecBuilder()
+                .setGroupWindowSeconds(60)
+                .setWebhook(AlertWebhook.newBuilder()
+                        .setUrl("http://127.0.0.1:9000/alerts")
+                        .setTimeoutSeconds(5))
+                .setMatch(AlertMatch.newBuilder().addReasons("Unhealthy").addKinds("Pod"));
+        return defaulted(route.build()).getAlertRoute();
     }
 
     static Namespace namespace() {
