@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
             LabelCommand.class,
             AnnotateCommand.class,
             SetCommand.class,
+            RolloutCommand.class,
             CordonCommand.class,
             UncordonCommand.class,
             DrainCommand.class,
