@@ -40,8 +40,8 @@ final class LabelCommand implements Callable<Integer> {
     NamespaceOption namespace = new NamespaceOption();
 
     @Parameters(
-            paramLabel = "TYPE NAME | TYPE/NAME  KEY=VALUE | KEY-",
-            arity = "2..*",
+            paramLabel = "(TYPE NAME... | TYPE/NAME...) (KEY=VALUE | KEY-)",
+            arity = "1..*",
             description = "The objects, then the labels to set or remove.")
     List<String> args = new ArrayList<>();
 

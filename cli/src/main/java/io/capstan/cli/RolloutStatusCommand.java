@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Show the status of a deployment's rollout, and wait until it is done.")
 final class RolloutStatusCommand implements Callable<Integer> {
+    private static final Duration WATCH_RETRY = Duration.ofMillis(500);
+
     @ParentCommand
     @Nullable
     RolloutCommand rollout;
@@ -102,7 +104,10 @@ final class RolloutStatusCommand implements Callable<Integer> {
                     throw new CommandException("timed out after " + timeout + " waiting for the rollout of "
                             + ref.type().ref(ref.name()) + " to finish");
                 }
-                last = ""; // the watch ended: read again, and say where the rollout is
+                // the watch ended: after a pause, read again and say where the rollout is
+                Duration remaining = Duration.between(capstan.clock().instant(), deadline);
+                Thread.sleep(Math.max(0, Math.min(remaining.toMillis(), WATCH_RETRY.toMillis())));
+                last = "";
             }
         }
     }

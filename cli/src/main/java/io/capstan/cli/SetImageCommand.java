@@ -52,8 +52,8 @@ final class SetImageCommand implements Callable<Integer> {
     NamespaceOption namespace = new NamespaceOption();
 
     @Parameters(
-            paramLabel = "TYPE NAME | TYPE/NAME  CONTAINER=IMAGE",
-            arity = "2..*",
+            paramLabel = "(TYPE NAME... | TYPE/NAME...) CONTAINER=IMAGE",
+            arity = "1..*",
             description = "The objects, then the images to set.")
     List<String> args = new ArrayList<>();
 
