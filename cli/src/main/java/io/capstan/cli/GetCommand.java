@@ -1,8 +1,10 @@
 package io.capstan.cli;
 
+import io.capstan.cli.output.NodeAllocation;
 import io.capstan.cli.output.OutputFormat;
 import io.capstan.cli.output.Printer;
 import io.capstan.client.ApiException;
+import io.capstan.client.Kind;
 import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
@@ -16,6 +18,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -118,6 +121,9 @@ final class GetCommand implements Callable<Integer> {
         boolean withNamespace = allNamespaces && type.isNamespaced();
         try (ObjectClient client = capstan.connect(global)) {
             String kind = type.kind().name();
+            if (type.kind() == Kind.NODE && printer.format() == OutputFormat.WIDE) {
+                printer = printer.withNodeAllocations(nodeAllocations(client));
+            }
             String resourceVersion = "";
             boolean failed = false;
             List<TypedObject> objects = new ArrayList<>();
@@ -216,6 +222,16 @@ final class GetCommand implements Callable<Integer> {
         }
         out.flush();
         return Capstan.OK;
+    }
+
+    /** What the pods bound to each node request, for {@code get nodes -o wide}. */
+    private static Map<String, NodeAllocation> nodeAllocations(ObjectClient client) {
+        return NodeAllocation.byNode(client
+                .listAll("Pod", ListOptions.all().withFieldSelector("status.phase!=Succeeded,status.phase!=Failed"))
+                .items()
+                .stream()
+                .map(TypedObject::getPod)
+                .toList());
     }
 
     private static boolean isTable(Printer printer) {

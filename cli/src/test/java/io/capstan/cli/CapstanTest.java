@@ -53,6 +53,23 @@ class CapstanTest {
     }
 
     @Test
+    void theNewVerbsCheckTheirArgumentsBeforeConnecting() {
+        assertThat(run("label", "deploy", "web", "--server", "127.0.0.1:1", "--token", "t"))
+                .isEqualTo(1);
+        assertThat(run("set", "image", "deploy/web", "--server", "127.0.0.1:1", "--token", "t"))
+                .isEqualTo(1);
+        assertThat(run("rollout", "undo", "cm/web", "--server", "127.0.0.1:1", "--token", "t"))
+                .isEqualTo(1);
+        assertThat(run("set")).isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("error: at least one label update is required (KEY=VALUE or KEY-)\n"
+                        + "error: at least one image update is required (CONTAINER=IMAGE)\n"
+                        + "error: rollout undo is not supported for configmaps: only for deployments\n"
+                        + "error: set needs a subcommand: image (see 'capstan set --help')\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void aMissingManifestNamesItsPath() {
         assertThat(run("apply", "-f", "/nonexistent/x.yaml", "--server", "127.0.0.1:1", "--token", "t"))
                 .isEqualTo(1);

@@ -13,13 +13,25 @@ import io.capstan.proto.api.v1.TypedObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Prints objects in one of {@code get}'s output formats. Stateless. */
 public final class Printer {
     private final OutputFormat format;
+    private final Map<String, NodeAllocation> allocations;
 
     public Printer(OutputFormat format) {
+        this(format, Map.of());
+    }
+
+    private Printer(OutputFormat format, Map<String, NodeAllocation> allocations) {
         this.format = format;
+        this.allocations = Map.copyOf(allocations);
+    }
+
+    /** This printer, with what the pods of each node request for the wide node table. */
+    public Printer withNodeAllocations(Map<String, NodeAllocation> byNode) {
+        return new Printer(format, byNode);
     }
 
     public OutputFormat format() {
@@ -68,7 +80,7 @@ public final class Printer {
             table.add(header);
         }
         for (TypedObject object : objects) {
-            List<String> row = new ArrayList<>(TableColumns.cells(object, wide, now));
+            List<String> row = new ArrayList<>(TableColumns.cells(object, wide, now, allocations));
             if (withNamespace) {
                 row.add(0, Kind.metadataOf(object).getNamespace());
             }

@@ -10,6 +10,7 @@ import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.Node;
+import io.capstan.proto.api.v1.NodeAddress;
 import io.capstan.proto.api.v1.NodeCondition;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.Pod;
@@ -29,7 +30,8 @@ import java.util.TreeSet;
  * The columns {@code capstan get} shows per kind, as kubectl's printers do: pods {@code NAME READY
  * STATUS RESTARTS AGE} (wide adds {@code IP NODE}), deployments {@code NAME READY UP-TO-DATE
  * AVAILABLE AGE}, services {@code NAME TYPE CLUSTER-IP PORT(S) AGE}, nodes {@code NAME STATUS ROLES
- * AGE}, and so on; {@code NAME AGE} for kinds without columns of their own.
+ * AGE} (wide adds the kubelet version, the internal IP and the cpu and memory the node's pods
+ * request, {@code CPU(REQ) MEMORY(REQ)}, against its allocatable), and so on; {@code NAME AGE} for kinds without columns of their own.
  */
 public final class TableColumns {
     private static final String NONE = "<none>";
@@ -52,7 +54,10 @@ public final class TableColumns {
                 wide
                         ? List.of("NAME", "TYPE", "CLUSTER-IP", "PORT(S)", "AGE", "SELECTOR")
                         : List.of("NAME", "TYPE", "CLUSTER-IP", "PORT(S)", "AGE");
-            case NODE -> List.of("NAME", "STATUS", "ROLES", "AGE");
+            case NODE ->
+                wide
+                        ? List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "CPU(REQ)", "MEMORY(REQ)")
+                        : List.of("NAME", "STATUS", "ROLES", "AGE");
             case CONFIG_MAP -> List.of("NAME", "DATA", "AGE");
             case SECRET -> List.of("NAME", "TYPE", "DATA", "AGE");
             case NAMESPACE -> List.of("NAME", "STATUS", "AGE");
@@ -65,6 +70,15 @@ public final class TableColumns {
 
     /** The cells of {@code object} under {@link #headers}, with ages as of {@code now}. */
     public static List<String> cells(TypedObject object, boolean wide, Instant now) {
+        return cells(object, wide, now, Map.of());
+    }
+
+    /**
+     * As {@link #cells(TypedObject, boolean, Instant)}; a node's wide row shows its entry of {@code
+     * allocations} (none: nothing requested).
+     */
+    public static List<String> cells(
+            TypedObject object, boolean wide, Instant now, Map<String, NodeAllocation> allocations) {
         ObjectMeta meta = Kind.metadataOf(object);
         String name = meta.getName();
         String age = Age.since(meta.getCreationTimestamp(), now);
@@ -73,7 +87,7 @@ public final class TableColumns {
             case DEPLOYMENT -> deployment(object.getDeployment(), wide, age);
             case REPLICA_SET -> replicaSet(object.getReplicaSet(), age);
             case SERVICE -> service(object.getService(), wide, age);
-            case NODE -> List.of(name, nodeStatus(object.getNode()), nodeRoles(meta.getLabelsMap()), age);
+            case NODE -> node(object.getNode(), wide, age, allocations.getOrDefault(name, NodeAllocation.NONE));
             case CONFIG_MAP -> {
                 ConfigMap configMap = object.getConfigMap();
                 yield List.of(name, String.valueOf(configMap.getDataCount() + configMap.getBinaryDataCount()), age);
@@ -198,6 +212,29 @@ public final class TableColumns {
             parts.add(port.getPort() + nodePort + "/" + (protocol.isEmpty() ? "TCP" : protocol));
         }
         return orNone(String.join(",", parts));
+    }
+
+    private static List<String> node(Node node, boolean wide, String age, NodeAllocation allocation) {
+        String name = node.getMetadata().getName();
+        List<String> cells = new ArrayList<>(
+                List.of(name, nodeStatus(node), nodeRoles(node.getMetadata().getLabelsMap()), age));
+        if (wide) {
+            Map<String, String> allocatable = node.getStatus().getAllocatableMap();
+            cells.add(orNone(node.getStatus().getNodeInfo().getKubeletVersion()));
+            cells.add(orNone(internalIp(node)));
+            cells.add(allocation.cpuCell(allocatable.get("cpu")));
+            cells.add(allocation.memoryCell(allocatable.get("memory")));
+        }
+        return cells;
+    }
+
+    private static String internalIp(Node node) {
+        for (NodeAddress address : node.getStatus().getAddressesList()) {
+            if (address.getType() == NodeAddress.Type.TYPE_INTERNAL_IP) {
+                return address.getAddress();
+            }
+        }
+        return "";
     }
 
     static String nodeStatus(Node node) {
