@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
             ScaleCommand.class,
             LogsCommand.class,
             ExecCommand.class,
+            io.capstan.cli.store.StoreCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
