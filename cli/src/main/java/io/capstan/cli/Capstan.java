@@ -58,6 +58,7 @@ import picocli.CommandLine.Spec;
             DrainCommand.class,
             LogsCommand.class,
             ExecCommand.class,
+            io.capstan.cli.store.StoreCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -102,6 +101,12 @@ public final class ServerMain implements Callable<Integer> {
             names = "--api-endpoints",
             description = "Comma-separated host:port of every API server, for the client config (default: this one).")
     String apiEndpoints = "";
+
+    @Option(
+            names = "--store-endpoints",
+            description = "Comma-separated host:port of every store client port, for the client config's"
+                    + " storeEndpoints ('capstan store ...'; default: --etcd-endpoints, else this peer's).")
+    String storeEndpoints = "";
 
     @Override
     public Integer call() throws Exception {
@@ -198,7 +203,8 @@ public final class ServerMain implements Callable<Integer> {
         String served = host(listenApi) + ":" + api.port();
         log.info("object API serving on {}", served);
         if (minted.isPresent() && token.isBlank()) {
-            Path path = writeClientConfig(minted.get(), served);
+            String storeServed = peer != null ? peer.clientAddress() : etcdEndpoints;
+            Path path = writeClientConfig(minted.get(), served, storeServed);
             log.info("minted the cluster's admin token; client config written to {}", path);
         }
         return new Running(api, peer, ops);
@@ -220,23 +226,30 @@ public final class ServerMain implements Callable<Integer> {
         return ports;
     }
 
-    private Path writeClientConfig(String adminToken, String served) throws IOException {
+    private Path writeClientConfig(String adminToken, String served, String storeServed) throws IOException {
         Path path = clientConfigPath();
         Files.createDirectories(path.toAbsolutePath().getParent());
-        List<String> endpoints = new ArrayList<>();
+        StringBuilder yaml =
+                new StringBuilder("# Written by the capstan server that minted this cluster's admin token.\n");
+        yaml.append("endpoints:\n");
         for (String endpoint : Splitter.on(',')
                 .trimResults()
                 .omitEmptyStrings()
                 .split(apiEndpoints.isBlank() ? served : apiEndpoints)) {
-            endpoints.add(endpoint);
-        }
-        StringBuilder yaml =
-                new StringBuilder("# Written by the capstan server that minted this cluster's admin token.\n");
-        yaml.append("endpoints:\n");
-        for (String endpoint : endpoints) {
             yaml.append("  - ").append(endpoint).append('\n');
         }
         yaml.append("token: ").append(adminToken).append('\n');
+        // read by 'capstan store ...'; readers that predate it ignore the field
+        List<String> stores = Splitter.on(',')
+                .trimResults()
+                .omitEmptyStrings()
+                .splitToList(storeEndpoints.isBlank() ? storeServed : storeEndpoints);
+        if (!stores.isEmpty()) {
+            yaml.append("storeEndpoints:\n");
+            for (String endpoint : stores) {
+                yaml.append("  - ").append(endpoint).append('\n');
+            }
+        }
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         Files.writeString(tmp, yaml);
         try {

@@ -56,6 +56,7 @@ class ServerMainIT {
                     .orElseThrow();
             String endpoint = "127.0.0.1:" + node.api().port();
             assertThat(lines).contains("  - " + endpoint);
+            assertThat(lines).containsSequence("storeEndpoints:", "  - 127.0.0.1:" + ports.get(0));
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(config)))
                     .isEqualTo("rw-------");
 
