@@ -194,7 +194,9 @@ public final class Kubelet implements AutoCloseable {
                 token.close();
                 throw new UncheckedIOException("cannot listen on " + serverAddress + " for logs and exec", e);
             }
-            config = config.withNode(config.node().withKubeletEndpoint(server.endpoint()));
+            config = config.withNode(config.node()
+                    .withKubeletEndpoint(
+                            advertisedEndpoint(server.endpoint(), config.node().address())));
         }
         Kubelet kubelet = new Kubelet(client, config, runtime, health, clock);
         kubelet.server = server;
@@ -242,6 +244,21 @@ public final class Kubelet implements AutoCloseable {
     /** The uids of the pods this kubelet works on. */
     public Set<String> podUids() {
         return workers.podUids();
+    }
+
+    /**
+     * The kubelet endpoint the Node records, where the API servers dial for logs and exec: the bound
+     * {@code endpoint}, or the node's address with its port when the port binds every address
+     * (--kubelet-address 0.0.0.0), which no other host could dial.
+     */
+    static String advertisedEndpoint(String endpoint, String nodeAddress) {
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring(0, colon);
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (!bare.equals("0.0.0.0") && !bare.equals("::") && !bare.equals("0:0:0:0:0:0:0:0")) {
+            return endpoint;
+        }
+        return (nodeAddress.contains(":") ? "[" + nodeAddress + "]" : nodeAddress) + endpoint.substring(colon);
     }
 
     private static boolean listed(Informer<Endpoints> endpoints, String namespace, String hostIp, Set<Integer> ports) {

@@ -14,13 +14,20 @@ import org.jspecify.annotations.Nullable;
  * @param name member name (etcd's --name)
  * @param dataDir where this peer keeps its Raft log and snapshots
  * @param clientAddress where the etcd v3 gRPC API listens (port 0 picks a free port)
- * @param peerAddress where the Raft peer listens and is reached by the other peers
+ * @param peerAddress where the Raft peer listens; also where the other peers reach it unless
+ *     {@code advertisePeerAddress} is set
  * @param initialCluster member name to peer URL of the first configuration, this peer included
  * @param joinExisting start as a member added to a running cluster (etcd's --initial-cluster-state existing)
  * @param clusterToken names the cluster (etcd's --initial-cluster-token)
  * @param opsAddress where /metrics, /healthz and /readyz are served, or null for none
  * @param quotaBytes the backend quota; writes beyond it raise the NOSPACE alarm
  * @param logSegmentBytes Raft log segment size; the log is purged behind snapshots a whole segment at a time
+ * @param advertisePeerAddress where the other peers reach this one (etcd's
+ *     --initial-advertise-peer-urls), or null for {@code peerAddress}; it names the member, so it
+ *     must be the address {@code initialCluster} gives for this peer
+ * @param advertiseClientAddress the client address published in the member list (etcd's
+ *     --advertise-client-urls), where the other peers forward lease keep-alives to a leader, or
+ *     null for the address bound
  */
 public record StoreConfig(
         String name,
@@ -41,7 +48,9 @@ public record StoreConfig(
         Duration watchProgressInterval,
         Duration leaseMinTtl,
         Duration leaseCheckInterval,
-        long logSegmentBytes) {
+        long logSegmentBytes,
+        @Nullable String advertisePeerAddress,
+        @Nullable String advertiseClientAddress) {
 
     public static final String DEFAULT_CLUSTER_TOKEN = "capstan-store";
     public static final long DEFAULT_QUOTA_BYTES = 2L * 1024 * 1024 * 1024;
@@ -72,7 +81,22 @@ public record StoreConfig(
                 Duration.ofMinutes(10),
                 Duration.ofSeconds(3),
                 Duration.ofMillis(500),
-                8L * 1024 * 1024);
+                8L * 1024 * 1024,
+                null,
+                null);
+    }
+
+    /** Where the other peers reach this one: the advertised peer address, else the one listened on. */
+    public String advertisedPeerAddress() {
+        return advertisePeerAddress != null ? advertisePeerAddress : peerAddress;
+    }
+
+    public StoreConfig withAdvertisePeerAddress(@Nullable String address) {
+        return change(b -> b.advertisePeerAddress = address);
+    }
+
+    public StoreConfig withAdvertiseClientAddress(@Nullable String address) {
+        return change(b -> b.advertiseClientAddress = address);
     }
 
     public StoreConfig withJoinExisting(boolean join) {
@@ -148,6 +172,12 @@ public record StoreConfig(
         Duration leaseCheckInterval;
         long logSegmentBytes;
 
+        @Nullable
+        String advertisePeerAddress;
+
+        @Nullable
+        String advertiseClientAddress;
+
         Copy(StoreConfig c) {
             name = c.name();
             dataDir = c.dataDir();
@@ -168,6 +198,8 @@ public record StoreConfig(
             leaseMinTtl = c.leaseMinTtl();
             leaseCheckInterval = c.leaseCheckInterval();
             logSegmentBytes = c.logSegmentBytes();
+            advertisePeerAddress = c.advertisePeerAddress();
+            advertiseClientAddress = c.advertiseClientAddress();
         }
 
         StoreConfig build() {
@@ -190,7 +222,9 @@ public record StoreConfig(
                     watchProgressInterval,
                     leaseMinTtl,
                     leaseCheckInterval,
-                    logSegmentBytes);
+                    logSegmentBytes,
+                    advertisePeerAddress,
+                    advertiseClientAddress);
         }
     }
 }

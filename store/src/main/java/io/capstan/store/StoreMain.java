@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +35,21 @@ public final class StoreMain implements Callable<Integer> {
             names = "--listen-peer",
             defaultValue = "127.0.0.1:2380",
             description =
-                    "host:port this peer's Raft service listens on and is reached at (default: ${DEFAULT-VALUE}).")
+                    "host:port this peer's Raft service listens on, and is reached at unless --advertise-peer says otherwise (default: ${DEFAULT-VALUE}).")
     String listenPeer = "";
+
+    @Option(
+            names = "--advertise-peer",
+            description = "host:port the other peers reach this one at, as --initial-cluster names it; required when "
+                    + "--listen-peer binds every address (0.0.0.0) (default: --listen-peer).")
+    String advertisePeer = "";
+
+    @Option(
+            names = "--advertise-client",
+            description =
+                    "host:port of the etcd v3 API as the member list publishes it, where the other peers "
+                            + "forward to a leader; required when --listen-client binds every address (default: --listen-client).")
+    String advertiseClient = "";
 
     @Option(
             names = "--initial-cluster",
@@ -114,6 +128,9 @@ public final class StoreMain implements Callable<Integer> {
                     "--initial-cluster-state: must be new or existing, got " + initialClusterState);
         }
         StoreConfig config = StoreConfig.of(name, dataDir, listenClient, listenPeer, initial)
+                .withAdvertisePeerAddress(advertised("--advertise-peer", advertisePeer, "--listen-peer", listenPeer))
+                .withAdvertiseClientAddress(
+                        advertised("--advertise-client", advertiseClient, "--listen-client", listenClient))
                 .withJoinExisting(initialClusterState.equals("existing"))
                 .withClusterToken(clusterToken)
                 .withOpsAddress(listenMetrics.isEmpty() ? null : listenMetrics)
@@ -121,6 +138,39 @@ public final class StoreMain implements Callable<Integer> {
                 .withSnapshotThreshold(snapshotCount)
                 .withElectionTimeout(Duration.ofMillis(electionTimeoutMs), Duration.ofMillis(2 * electionTimeoutMs));
         return config;
+    }
+
+    /**
+     * The advertised address given, or null to advertise the listen address; a listen address on
+     * every interface cannot be advertised, so it needs one.
+     */
+    private @Nullable String advertised(String flag, String value, String listenFlag, String listen) {
+        if (!value.isBlank()) {
+            hostPort(flag, value);
+            return value.trim();
+        }
+        if (isWildcard(hostPort(listenFlag, listen)[0])) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    flag + ": required when " + listenFlag + " binds every address (" + listen
+                            + "): give the host:port other hosts reach");
+        }
+        return null;
+    }
+
+    private String[] hostPort(String flag, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1 || value.contains("://")) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), flag + ": expected host:port, got '" + value + "'");
+        }
+        return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+    }
+
+    /** 0.0.0.0, :: and the like: an address that binds every interface and reaches none in particular. */
+    public static boolean isWildcard(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equals("0.0.0.0") || bare.equals("::") || bare.equals("0:0:0:0:0:0:0:0") || bare.isEmpty();
     }
 
     /** The snapshot to restore from before starting, if one was given. */
@@ -136,7 +186,7 @@ public final class StoreMain implements Callable<Integer> {
     private Map<String, String> parseInitialCluster() {
         Map<String, String> initial = new LinkedHashMap<>();
         if (initialCluster.isBlank()) {
-            initial.put(name, "http://" + listenPeer);
+            initial.put(name, "http://" + (advertisePeer.isBlank() ? listenPeer : advertisePeer.trim()));
             return initial;
         }
         for (String entry : initialCluster.split(",")) {

@@ -89,7 +89,7 @@ public final class StoreServer implements AutoCloseable {
         }
         RaftSettings settings = new RaftSettings(
                 peer,
-                config.peerAddress(),
+                config.advertisedPeerAddress(),
                 config.dataDir(),
                 config.clusterToken(),
                 initialPeers,
@@ -104,7 +104,8 @@ public final class StoreServer implements AutoCloseable {
                 // 8 -> 2 entries about +80%, 2 -> 1 another +40%, p99 down 25%; see docs/benchmarks.md).
                 1,
                 4 * 1024 * 1024,
-                config.logSegmentBytes());
+                config.logSegmentBytes(),
+                config.peerAddress());
         this.node = new RaftNode(settings, state, state, registry);
         this.store = new ReplicatedStore(
                 node,
@@ -205,7 +206,7 @@ public final class StoreServer implements AutoCloseable {
                 config.name(),
                 Long.toHexString(node.memberId()),
                 clientAddress(),
-                config.peerAddress(),
+                config.advertisedPeerAddress(),
                 config.dataDir());
         return this;
     }
@@ -218,8 +219,8 @@ public final class StoreServer implements AutoCloseable {
                 membership
                         .publish(
                                 config.name(),
-                                List.of("http://" + config.peerAddress()),
-                                List.of("http://" + clientAddress()))
+                                List.of("http://" + config.advertisedPeerAddress()),
+                                List.of("http://" + advertisedClientAddress()))
                         .whenComplete((r, e) -> {
                             if (e != null) {
                                 published = false;
@@ -328,6 +329,12 @@ public final class StoreServer implements AutoCloseable {
     public String clientAddress() {
         InetSocketAddress bound = (InetSocketAddress) grpc.getListenSockets().get(0);
         return bound.getHostString() + ":" + bound.getPort();
+    }
+
+    /** host:port the other peers are told to use for this peer's etcd v3 API. */
+    public String advertisedClientAddress() {
+        String advertised = config.advertiseClientAddress();
+        return advertised != null ? advertised : clientAddress();
     }
 
     public @Nullable InetSocketAddress opsAddress() {

@@ -99,7 +99,8 @@ public final class ServerMain implements Callable<Integer> {
 
     @Option(
             names = "--api-endpoints",
-            description = "Comma-separated host:port of every API server, for the client config (default: this one).")
+            description = "Comma-separated host:port of every API server, for the client config (default: this one; "
+                    + "127.0.0.1 when --listen-api binds every address).")
     String apiEndpoints = "";
 
     @Option(
@@ -200,7 +201,7 @@ public final class ServerMain implements Callable<Integer> {
                 Thread.sleep(1000);
             }
         }
-        String served = host(listenApi) + ":" + api.port();
+        String served = clientHost(listenApi) + ":" + api.port();
         log.info("object API serving on {}", served);
         if (minted.isPresent() && token.isBlank()) {
             String storeServed = peer != null ? peer.clientAddress() : etcdEndpoints;
@@ -210,8 +211,13 @@ public final class ServerMain implements Callable<Integer> {
         return new Running(api, peer, ops);
     }
 
-    private static String host(String hostPort) {
-        return hostPort.substring(0, hostPort.lastIndexOf(':'));
+    /**
+     * The host a client on this machine dials for the API listening at {@code hostPort}: 127.0.0.1 when
+     * it binds every address (other hosts need --api-endpoints then).
+     */
+    static String clientHost(String hostPort) {
+        String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+        return StoreMain.isWildcard(host) ? "127.0.0.1" : host;
     }
 
     /** The control plane's own ports are never handed out as NodePorts. */

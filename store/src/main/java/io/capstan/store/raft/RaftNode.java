@@ -115,9 +115,10 @@ public final class RaftNode implements AutoCloseable {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         RaftServerConfigKeys.setStorageDir(p, List.of(settings.dataDir().toFile()));
-        int colon = settings.peerAddress().lastIndexOf(':');
-        GrpcConfigKeys.Server.setHost(p, settings.peerAddress().substring(0, colon));
-        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(settings.peerAddress().substring(colon + 1)));
+        int colon = settings.listenAddress().lastIndexOf(':');
+        GrpcConfigKeys.Server.setHost(p, settings.listenAddress().substring(0, colon));
+        GrpcConfigKeys.Server.setPort(
+                p, Integer.parseInt(settings.listenAddress().substring(colon + 1)));
         RaftServerConfigKeys.Rpc.setTimeoutMin(
                 p, TimeDuration.valueOf(settings.electionTimeoutMin().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(
