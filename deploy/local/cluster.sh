@@ -40,7 +40,7 @@ capstan="$root/bin/capstan"
 kubelets=(1 2)
 
 usage() {
-  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
