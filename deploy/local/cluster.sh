@@ -4,7 +4,9 @@
 # node-2, which run pods as Docker containers when an engine answers and as host processes otherwise.
 #   up [--runtime docker|process]
 #                 build if needed, start everything, apply the web example (deploy/examples/web.yaml)
-#                 and wait until its node port answers: curl 127.0.0.1:30080
+#                 and wait until its node port answers: curl 127.0.0.1:30080. Without --runtime:
+#                 Docker when an engine answers and its image capstan/capstan:dev runs
+#                 `capstan demo-web`, else host processes
 #   down          stop exactly the processes `up` started (by their recorded pids), then remove the
 #                 pods' processes or containers this cluster's kubelets left behind (and say so)
 #   status        every process: pid, alive, ports; the store leader; the leading controller-manager
@@ -36,11 +38,12 @@ java_opts="${CAPSTAN_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}"
 web_node_port="${CAPSTAN_WEB_NODE_PORT:-30080}"
 with_examples="${CAPSTAN_EXAMPLES:-1}"
 control_plane="$here/control-plane.sh"
+image="capstan/capstan:dev"
 capstan="$root/bin/capstan"
 kubelets=(1 2)
 
 usage() {
-  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -274,6 +277,29 @@ remove_leftovers() {
   echo "no pod process or container of this cluster is left"
 }
 
+# The pids of the running processes `up` started, one per line.
+all_pids() {
+  "$control_plane" pids
+  local f="$dir/controller-manager.pid"
+  if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then cat "$f"; fi
+  for n in "${kubelets[@]}"; do if kubelet_running "$n"; then cat "$(kubelet_pidfile "$n")"; fi; done
+}
+
+# kill -9 returns before the process is gone: wait (at most 30 s) until the pids are.
+wait_gone() {
+  local deadline=$(( $(date +%s) + 30 )) p left
+  while :; do
+    left=""
+    for p in "$@"; do if kill -0 "$p" 2>/dev/null; then left="$left $p"; fi; done
+    [ -z "$left" ] && return 0
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "error: still running 30 s after being stopped:$left" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
 name_arg() {
   case "${1:-}" in
     server-[123] | controller-manager | kubelet-[12]) echo "$1" ;;
@@ -302,6 +328,20 @@ case "${1:-}" in
       auto | docker | process) ;;
       *) echo "error: --runtime: expected docker or process, got \"$runtime_flag\"" >&2; exit 2 ;;
     esac
+    # The example runs from the Capstan image under Docker: without it, host processes serve the
+    # quickstart on a machine whose engine has not built the image yet.
+    if [ "$runtime_flag" = auto ] && [ "$with_examples" != 0 ] && command -v docker >/dev/null 2>&1 &&
+      timeout 10 docker info >/dev/null 2>&1; then
+      if ! docker image inspect "$image" >/dev/null 2>&1; then
+        echo "a Docker engine answers, but the image $image that the example runs is missing" \
+          "(deploy/images/capstan-image.sh builds it): running pods as host processes (--runtime process)"
+        runtime_flag=process
+      elif ! timeout 60 docker run --rm --network none --entrypoint sh "$image" -c 'capstan --help | grep -q demo-web' >/dev/null 2>&1; then
+        echo "a Docker engine answers, but the image $image has no 'capstan demo-web', which the example" \
+          "runs (rebuild it with deploy/images/capstan-image.sh): running pods as host processes (--runtime process)"
+        runtime_flag=process
+      fi
+    fi
     build
     mkdir -p "$dir"
     echo "$runtime_flag" >"$dir/runtime"
@@ -317,8 +357,11 @@ case "${1:-}" in
     echo "stop it: deploy/local/cluster.sh down"
     ;;
   down)
+    started="$(all_pids | tr '\n' ' ')"
     for n in "${kubelets[@]}"; do stop_kubelet "$n"; done
     "$control_plane" down
+    # shellcheck disable=SC2086
+    wait_gone $started
     remove_leftovers
     echo "data and logs kept in $dir (rm -rf it to start afresh)"
     ;;
@@ -349,11 +392,6 @@ case "${1:-}" in
       kubelet-*) start_kubelet "${name#kubelet-}" ;;
     esac
     ;;
-  pids)
-    "$control_plane" pids
-    f="$dir/controller-manager.pid"
-    if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then cat "$f"; fi
-    for n in "${kubelets[@]}"; do if kubelet_running "$n"; then cat "$(kubelet_pidfile "$n")"; fi; done
-    ;;
+  pids) all_pids ;;
   *) usage ;;
 esac
