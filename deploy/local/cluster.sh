@@ -204,7 +204,7 @@ apply_web() {
 # The pid's environment names a pod root of this cluster (the process runtime sets CAPSTAN_POD_ROOT
 # in every container; a pod root lies under its kubelet's root dir, under $dir).
 pod_process_of_cluster() {
-  tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -q "^CAPSTAN_POD_ROOT=$dir/kubelet-[0-9]*/"
+  tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | grep -q "^CAPSTAN_POD_ROOT=$dir/kubelet-[0-9]*/"
 }
 
 # The processes of host-process pods still alive: the state dir of each kubelet's runtime records
@@ -218,7 +218,7 @@ leftover_pids() {
       [ -f "$f" ] || continue
       read -r wrapper child <"$f" || continue
       if [ -n "${wrapper:-}" ] && kill -0 "$wrapper" 2>/dev/null &&
-        tr '\0' ' ' <"/proc/$wrapper/cmdline" 2>/dev/null | grep -qF "$(dirname "$f")"; then
+        tr '\0' ' ' 2>/dev/null <"/proc/$wrapper/cmdline" | grep -qF "$(dirname "$f")"; then
         echo "$wrapper"
       fi
       if [ -n "${child:-}" ]; then
