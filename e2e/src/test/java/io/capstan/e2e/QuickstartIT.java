@@ -101,8 +101,11 @@ class QuickstartIT {
             return replicas.size() == 3;
         });
 
-        rollout(v2, "v2");
-        rollout(v1, "v1"); // the rollback: the old manifest applied again
+        rollout("v2", "apply", "-f", v2.toString());
+        assertThat(capstanOk("rollout", "history", "deployment/web").output())
+                .containsPattern("(?m)^1\\s")
+                .containsPattern("(?m)^2\\s");
+        rollout("v1", "rollout", "undo", "deployment/web"); // back to the first revision's template
 
         Result deleted = capstanOk("delete", "-f", v1.toString(), "--cascade=background");
         assertThat(deleted.output()).contains("deployment/web deleted").contains("service/web deleted");
@@ -128,14 +131,24 @@ class QuickstartIT {
     }
 
     /**
-     * Applies {@code manifest} while a client sends request after request through the node port,
+     * Runs {@code command} (an apply or a rollout undo) while a client sends request after request through the node port,
      * each on a new connection, and waits until every replica answers {@code version}: not one
      * request may fail meanwhile.
      */
-    private void rollout(Path manifest, String version) throws Exception {
+    private void rollout(String version, String... command) throws Exception {
         try (Traffic traffic = Traffic.start(nodePort)) {
             await("traffic flowing before the rollout", Duration.ofSeconds(30), () -> traffic.ok() >= 5);
-            capstanOk("apply", "-f", manifest.toString());
+            capstanOk(command);
+            Result status = run(
+                    Duration.ofMinutes(5),
+                    CAPSTAN.toString(),
+                    "rollout",
+                    "status",
+                    "deployment/web",
+                    "--timeout",
+                    "4m");
+            assertThat(status.exitCode()).as(status.output()).isZero();
+            assertThat(status.output()).contains("successfully rolled out");
             await("only " + version + " answering", Duration.ofMinutes(4), () -> traffic.lastAllAre(version, 20));
             awaitWebPods("3 Ready pods of " + version + " and no other", Duration.ofMinutes(2));
             assertThat(traffic.failures())
