@@ -22,7 +22,8 @@ import org.xbill.DNS.Section;
  *   <li>shorter than a header: no answer (there is no id to answer to);
  *   <li>not a readable message, a response, or not exactly one question: FORMERR;
  *   <li>an opcode other than QUERY: NOTIMP;
- *   <li>a name in the cluster domain: {@link ClusterZone}'s answer, class IN (or ANY) only;
+ *   <li>a name in the cluster domain: {@link ClusterZone}'s answer, class IN (or ANY) only
+ *       (SERVFAIL should it throw);
  *   <li>any other name: the upstream's answer when one is configured (SERVFAIL when it fails or
  *       times out), else REFUSED.
  * </ul>
@@ -79,7 +80,15 @@ final class Responder {
             if (question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
                 return done(withEdns(errorTo(query, Rcode.REFUSED), query), limit);
             }
-            return done(withEdns(zone.answer(query, lookup), query), limit);
+            Message answer;
+            try {
+                answer = zone.answer(query, lookup);
+            } catch (RuntimeException e) {
+                // a bug must cost one answer, not the client's wait for a timeout
+                log.warn("Cannot answer {} {}", question.getName(), org.xbill.DNS.Type.string(question.getType()), e);
+                answer = errorTo(query, Rcode.SERVFAIL);
+            }
+            return done(withEdns(answer, query), limit);
         }
         Upstream forwarder = upstream;
         if (forwarder == null) {
