@@ -1,5 +1,6 @@
 package io.capstan.kubelet;
 
+import io.capstan.kubelet.dns.DnsConfig;
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
 import io.capstan.kubelet.proxy.ProxyConfig;
@@ -15,29 +16,45 @@ import org.jspecify.annotations.Nullable;
  * @param proxy the service proxy's settings, or null to run no proxy on this node
  * @param server where the kubelet's logs-and-exec port listens (port 0: a free one), or null for
  *     none; its endpoint is recorded in the Node's status
+ * @param dns the cluster DNS server's settings, or null to serve no DNS on this node
  */
 public record KubeletConfig(
         NodeConfig node,
         Path rootDir,
         PodTimings timings,
         @Nullable ProxyConfig proxy,
-        @Nullable InetSocketAddress server) {
+        @Nullable InetSocketAddress server,
+        @Nullable DnsConfig dns) {
 
-    /** A kubelet without a service proxy or logs port (hollow nodes, tests of the pod lifecycle). */
+    /** A kubelet without a service proxy, logs port or DNS (hollow nodes, tests of the pod lifecycle). */
     public KubeletConfig(NodeConfig node, Path rootDir, PodTimings timings) {
-        this(node, rootDir, timings, null, null);
+        this(node, rootDir, timings, null, null, null);
+    }
+
+    /** A kubelet without DNS. */
+    public KubeletConfig(
+            NodeConfig node,
+            Path rootDir,
+            PodTimings timings,
+            @Nullable ProxyConfig proxy,
+            @Nullable InetSocketAddress server) {
+        this(node, rootDir, timings, proxy, server, null);
     }
 
     public KubeletConfig withProxy(ProxyConfig config) {
-        return new KubeletConfig(node, rootDir, timings, config, server);
+        return new KubeletConfig(node, rootDir, timings, config, server, dns);
     }
 
     public KubeletConfig withServer(InetSocketAddress address) {
-        return new KubeletConfig(node, rootDir, timings, proxy, address);
+        return new KubeletConfig(node, rootDir, timings, proxy, address, dns);
+    }
+
+    public KubeletConfig withDns(DnsConfig config) {
+        return new KubeletConfig(node, rootDir, timings, proxy, server, config);
     }
 
     KubeletConfig withNode(NodeConfig value) {
-        return new KubeletConfig(value, rootDir, timings, proxy, server);
+        return new KubeletConfig(value, rootDir, timings, proxy, server, dns);
     }
 
     public Path podsDir() {

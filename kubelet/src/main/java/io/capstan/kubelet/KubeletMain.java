@@ -4,6 +4,7 @@ import com.google.common.base.Splitter;
 import io.capstan.api.flags.Durations;
 import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
+import io.capstan.kubelet.dns.DnsConfig;
 import io.capstan.kubelet.node.HostResources;
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
@@ -131,6 +132,32 @@ public final class KubeletMain implements Callable<Integer> {
             description = "Where the proxy binds Services' node ports (default: ${DEFAULT-VALUE}).")
     String nodePortAddress = "";
 
+    @Option(
+            names = "--dns-port",
+            defaultValue = "10053",
+            description = "Port of the node's cluster DNS (UDP and TCP, SO_REUSEPORT); 0 serves none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
+    @Option(
+            names = "--dns-address",
+            defaultValue = "127.0.0.1",
+            description = "Address the cluster DNS listens on (default: ${DEFAULT-VALUE}).")
+    String dnsAddress = "";
+
+    @Option(
+            names = "--cluster-domain",
+            defaultValue = DnsConfig.DEFAULT_CLUSTER_DOMAIN,
+            description = "The domain DNS answers Services under: <service>.<namespace>.svc.<domain> "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String clusterDomain = "";
+
+    @Option(
+            names = "--dns-upstream",
+            description = "HOST:PORT of a resolver that names outside the cluster domain are forwarded to "
+                    + "(default: none, such names are refused).")
+    String dnsUpstream = "";
+
     @CommandLine.Mixin
     KubeletServerOptions serverOptions = new KubeletServerOptions();
 
@@ -213,8 +240,21 @@ public final class KubeletMain implements Callable<Integer> {
         if (proxy) {
             kubeletConfig = kubeletConfig.withProxy(ProxyConfig.defaults().withNodePortAddress(nodePortAddress));
         }
+        if (dnsPort != 0) {
+            kubeletConfig = kubeletConfig.withDns(dnsConfig());
+        }
         Kubelet kubelet = Kubelet.start(client, kubeletConfig, containers, Clock.systemUTC());
         return new Running(kubelet, containers, client);
+    }
+
+    DnsConfig dnsConfig() {
+        if (dnsPort < 0 || dnsPort > 65535) {
+            throw new IllegalArgumentException("--dns-port: expected 0 to 65535, got " + dnsPort);
+        }
+        DnsConfig dns = DnsConfig.defaults()
+                .withAddress(new InetSocketAddress(dnsAddress, dnsPort))
+                .withClusterDomain(clusterDomain);
+        return dnsUpstream.isBlank() ? dns : dns.withUpstream(DnsConfig.parseUpstream(dnsUpstream));
     }
 
     private ContainerRuntime runtime(Path root) throws java.io.IOException {
