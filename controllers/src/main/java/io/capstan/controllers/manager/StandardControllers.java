@@ -7,6 +7,8 @@ import io.capstan.client.ObjectClient;
 import io.capstan.client.controller.Controller;
 import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.Informer;
+import io.capstan.controllers.alerts.AlertConfig;
+import io.capstan.controllers.alerts.AlertController;
 import io.capstan.controllers.deployment.DeploymentController;
 import io.capstan.controllers.endpoints.EndpointsController;
 import io.capstan.controllers.gc.GarbageCollector;
@@ -32,6 +34,7 @@ public final class StandardControllers implements ControllerManager.Component {
     private final List<Controller> controllers = new ArrayList<>();
     private final List<AutoCloseable> others = new ArrayList<>();
     private final SchedulerController scheduler;
+    private final AlertController alerts;
 
     public StandardControllers(ObjectClient client, ControllerManagerConfig config) {
         this.client = client;
@@ -74,6 +77,9 @@ public final class StandardControllers implements ControllerManager.Component {
                 owned.add(informer(kind));
             }
         }
+        // Alerts get a thread per route: a slow webhook never holds up the controllers above.
+        alerts = new AlertController(
+                informer(Kind.ALERT_ROUTE), informer(Kind.EVENT), client.alertRoutes(), AlertConfig.defaults(), clock);
         GarbageCollector gc = GarbageCollector.create(client, owned);
         others.add(gc);
         controllers.addAll(gc.controllers());
@@ -94,10 +100,12 @@ public final class StandardControllers implements ControllerManager.Component {
             controller.start();
         }
         scheduler.start();
+        alerts.start();
     }
 
     @Override
     public void close() {
+        alerts.close();
         scheduler.close();
         for (Controller controller : controllers) {
             controller.close();

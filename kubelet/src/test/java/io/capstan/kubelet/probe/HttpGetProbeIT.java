@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.capstan.kubelet.runtime.ContainerConfig.PortMapping;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
+import io.capstan.proto.api.v1.HttpBodyMatch;
 import io.capstan.proto.api.v1.HttpGetAction;
 import io.capstan.proto.api.v1.HttpHeader;
 import io.capstan.proto.api.v1.IntOrString;
@@ -274,6 +275,67 @@ class HttpGetProbeIT {
             }
         };
         assertThat(probe(get("/chunked", port))).isEqualTo(ProbeResult.success("chunkchunkchunk"));
+    }
+
+    private static Probe getMatching(String path, int port, HttpBodyMatch match) {
+        Probe plain = get(path, port);
+        return plain.toBuilder()
+                .setHttpGet(plain.getHttpGet().toBuilder().setBodyMatch(match))
+                .build();
+    }
+
+    @Test
+    void bodyMatchJsonPointerFailsWhenTheValueTurnsNull() {
+        Probe probe = getMatching(
+                "/users",
+                port,
+                HttpBodyMatch.newBuilder().setJsonPointer("/users").build());
+        answer = respond(200, "{\"users\": [\"ann\"]}");
+        assertThat(probe(probe)).isEqualTo(ProbeResult.success("{\"users\": [\"ann\"]}"));
+
+        answer = respond(200, "{\"users\": null}");
+        assertThat(probe(probe)).isEqualTo(ProbeResult.failure("body at /users is null"));
+
+        answer = respond(500, "{\"users\": [\"ann\"]}");
+        assertThat(probe(probe)).isEqualTo(ProbeResult.failure("HTTP probe failed with statuscode: 500"));
+    }
+
+    @Test
+    void bodyMatchContainsAndRegexEachMustHold() {
+        Probe probe = getMatching(
+                "/status",
+                port,
+                HttpBodyMatch.newBuilder()
+                        .setContains("db=up")
+                        .setMatches("^ok ")
+                        .build());
+        answer = respond(200, "ok db=up cache=up");
+        assertThat(probe(probe).passed()).isTrue();
+        answer = respond(200, "ok db=down");
+        assertThat(probe(probe)).isEqualTo(ProbeResult.failure("body does not contain \"db=up\""));
+        answer = respond(200, "degraded db=up");
+        assertThat(probe(probe)).isEqualTo(ProbeResult.failure("body does not match \"^ok \""));
+    }
+
+    @Test
+    void bodyMatchReadsUpTo64KiBOfTheBody() {
+        Probe probe = getMatching(
+                "/big", port, HttpBodyMatch.newBuilder().setContains("needle").build());
+        answer = respond(200, "y".repeat(60 * 1024) + "needle");
+        ProbeResult found = probe(probe);
+        assertThat(found.passed()).isTrue();
+        assertThat(found.message()).hasSize(10 * 1024);
+
+        answer = respond(200, "y".repeat(64 * 1024) + "needle");
+        assertThat(probe(probe)).isEqualTo(ProbeResult.failure("body does not contain \"needle\""));
+    }
+
+    @Test
+    void bodyMatchWithAnInvalidRuleIsUnknown() {
+        Probe probe = getMatching(
+                "/x", port, HttpBodyMatch.newBuilder().setMatches("(").build());
+        assertThat(probe(probe).outcome()).isEqualTo(ProbeResult.Outcome.UNKNOWN);
+        assertThat(probe(probe).message()).startsWith("httpGet.bodyMatch: matches: invalid regular expression");
     }
 
     @Test
