@@ -6,6 +6,8 @@ import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Informer;
 import io.capstan.client.scheduler.ThreadScheduler;
+import io.capstan.kubelet.ingress.IngressConfig;
+import io.capstan.kubelet.ingress.IngressProxy;
 import io.capstan.kubelet.node.NodeAgent;
 import io.capstan.kubelet.pod.ConfigSource;
 import io.capstan.kubelet.pod.EndpointsView;
@@ -62,6 +64,7 @@ public final class Kubelet implements AutoCloseable {
     private @Nullable ThreadScheduler probeScheduler;
     private @Nullable ProbeManager probes;
     private @Nullable ServiceProxy proxy;
+    private @Nullable IngressProxy ingress;
     private @Nullable KubeletServer server;
     private @Nullable SecretKubeletClientToken serverToken;
 
@@ -215,6 +218,16 @@ public final class Kubelet implements AutoCloseable {
         if (proxyConfig != null) {
             kubelet.proxy = ServiceProxy.start(client, proxyConfig, kubelet.events);
         }
+        IngressConfig ingressConfig = config.ingress();
+        if (ingressConfig != null) {
+            try {
+                kubelet.ingress =
+                        IngressProxy.start(client, ingressConfig, config.node().address());
+            } catch (UncheckedIOException e) {
+                // the node's pods run regardless; the port may be held by a socket without SO_REUSEPORT
+                log.warn("No ingress proxy on this node: {}", e.getMessage());
+            }
+        }
         log.info(
                 "Kubelet of node {} runs ({} runtime, address {})",
                 config.node().name(),
@@ -235,6 +248,11 @@ public final class Kubelet implements AutoCloseable {
     /** The node's service proxy, or null when it runs none. */
     public @Nullable ServiceProxy proxy() {
         return proxy;
+    }
+
+    /** The node's ingress proxy, or null when it runs none. */
+    public @Nullable IngressProxy ingress() {
+        return ingress;
     }
 
     public ContainerRuntime runtime() {
@@ -292,6 +310,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (serverToken != null) {
             serverToken.close();
+        }
+        if (ingress != null) {
+            ingress.close();
         }
         if (proxy != null) {
             proxy.close();

@@ -1,5 +1,6 @@
 package io.capstan.kubelet;
 
+import io.capstan.kubelet.ingress.IngressConfig;
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
 import io.capstan.kubelet.proxy.ProxyConfig;
@@ -13,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *     directories) and the runtime's state
  * @param timings the pod workers' periods
  * @param proxy the service proxy's settings, or null to run no proxy on this node
+ * @param ingress the ingress proxy's settings, or null to run no ingress proxy on this node
  * @param server where the kubelet's logs-and-exec port listens (port 0: a free one), or null for
  *     none; its endpoint is recorded in the Node's status
  */
@@ -21,23 +23,28 @@ public record KubeletConfig(
         Path rootDir,
         PodTimings timings,
         @Nullable ProxyConfig proxy,
+        @Nullable IngressConfig ingress,
         @Nullable InetSocketAddress server) {
 
     /** A kubelet without a service proxy or logs port (hollow nodes, tests of the pod lifecycle). */
     public KubeletConfig(NodeConfig node, Path rootDir, PodTimings timings) {
-        this(node, rootDir, timings, null, null);
+        this(node, rootDir, timings, null, null, null);
     }
 
     public KubeletConfig withProxy(ProxyConfig config) {
-        return new KubeletConfig(node, rootDir, timings, config, server);
+        return new KubeletConfig(node, rootDir, timings, config, ingress, server);
+    }
+
+    public KubeletConfig withIngress(IngressConfig config) {
+        return new KubeletConfig(node, rootDir, timings, proxy, config, server);
     }
 
     public KubeletConfig withServer(InetSocketAddress address) {
-        return new KubeletConfig(node, rootDir, timings, proxy, address);
+        return new KubeletConfig(node, rootDir, timings, proxy, ingress, address);
     }
 
     KubeletConfig withNode(NodeConfig value) {
-        return new KubeletConfig(value, rootDir, timings, proxy, server);
+        return new KubeletConfig(value, rootDir, timings, proxy, ingress, server);
     }
 
     public Path podsDir() {
