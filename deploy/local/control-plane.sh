@@ -86,6 +86,7 @@ start_node() {
     --listen-metrics "127.0.0.1:${metrics_ports[$i]}" \
     --initial-cluster "$initial" \
     --api-endpoints "$api_endpoints" \
+    --store-endpoints "$store_endpoints" \
     --client-config "$dir/config" \
     >"$dir/server-$n/server.log" 2>&1 &
   echo $! >"$(pidfile "$n")"

@@ -1,6 +1,7 @@
 package io.capstan.cli;
 
 import io.capstan.apiserver.server.ServerMain;
+import io.capstan.cli.demo.DemoWebCommand;
 import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
 import io.capstan.controllers.manager.ControllerManagerMain;
@@ -61,6 +62,7 @@ import picocli.CommandLine.Spec;
             io.capstan.cli.store.StoreCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
+            DemoWebCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -6,6 +6,9 @@ import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Informer;
 import io.capstan.client.scheduler.ThreadScheduler;
+import io.capstan.kubelet.dns.DnsConfig;
+import io.capstan.kubelet.dns.DnsServer;
+import io.capstan.kubelet.dns.ServiceLookup;
 import io.capstan.kubelet.ingress.IngressConfig;
 import io.capstan.kubelet.ingress.IngressProxy;
 import io.capstan.kubelet.node.NodeAgent;
@@ -28,6 +31,7 @@ import io.capstan.proto.api.v1.EndpointSubset;
 import io.capstan.proto.api.v1.Endpoints;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.Secret;
+import io.capstan.proto.api.v1.Service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -47,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * One node agent: registers and heartbeats its Node ({@link NodeAgent}), watches the pods bound to
  * it (a field selector on spec.nodeName: it never sees other nodes' pods) and hands each to its
  * pod worker ({@link PodWorkers}), with ConfigMaps, Secrets and Endpoints cached for the workers'
- * environment, volumes and graceful termination.
+ * environment, volumes and graceful termination; Services too, for the containers' service
+ * variables and for the node's cluster DNS ({@link DnsServer}), which answers from the same caches.
  */
 public final class Kubelet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
@@ -64,6 +69,8 @@ public final class Kubelet implements AutoCloseable {
     private @Nullable ThreadScheduler probeScheduler;
     private @Nullable ProbeManager probes;
     private @Nullable ServiceProxy proxy;
+    private @Nullable DnsServer dns;
+    private final ServiceLookup serviceLookup;
     private @Nullable IngressProxy ingress;
     private @Nullable KubeletServer server;
     private @Nullable SecretKubeletClientToken serverToken;
@@ -89,6 +96,8 @@ public final class Kubelet implements AutoCloseable {
         Informer<ConfigMap> configMaps = Informer.create(client.configMaps(), ListOptions.all(), INFORMER_RESYNC);
         Informer<Secret> secrets = Informer.create(client.secrets(), ListOptions.all(), INFORMER_RESYNC);
         Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), INFORMER_RESYNC);
+        Informer<Service> services = Informer.create(client.services(), ListOptions.all(), INFORMER_RESYNC);
+        this.serviceLookup = ServiceLookup.of(services.indexer(), endpoints.indexer());
         Informer<Pod> pods = Informer.create(
                 client.pods(), ListOptions.all().withFieldSelector("spec.nodeName=" + nodeName), INFORMER_RESYNC);
         ConfigSource configSource = new ConfigSource() {
@@ -100,6 +109,11 @@ public final class Kubelet implements AutoCloseable {
             @Override
             public Optional<Secret> secret(String namespace, String name) {
                 return secrets.indexer().get(namespace, name);
+            }
+
+            @Override
+            public List<Service> services(String namespace) {
+                return services.indexer().list(namespace);
             }
         };
         EndpointsView endpointsView = (namespace, hostIp, hostPorts) -> listed(endpoints, namespace, hostIp, hostPorts);
@@ -155,6 +169,7 @@ public final class Kubelet implements AutoCloseable {
         informers.add(configMaps);
         informers.add(secrets);
         informers.add(endpoints);
+        informers.add(services);
         informers.add(pods);
     }
 
@@ -218,6 +233,16 @@ public final class Kubelet implements AutoCloseable {
         if (proxyConfig != null) {
             kubelet.proxy = ServiceProxy.start(client, proxyConfig, kubelet.events);
         }
+        DnsConfig dnsConfig = config.dns();
+        if (dnsConfig != null) {
+            try {
+                kubelet.dns = DnsServer.start(dnsConfig, kubelet.serviceLookup);
+            } catch (UncheckedIOException e) {
+                // the node's pods run regardless; its names are served by the other kubelets of the
+                // host (SO_REUSEPORT) or by none
+                log.error("Cluster DNS not served on {}: {}", dnsConfig.address(), e.getMessage());
+            }
+        }
         IngressConfig ingressConfig = config.ingress();
         if (ingressConfig != null) {
             try {
@@ -248,6 +273,11 @@ public final class Kubelet implements AutoCloseable {
     /** The node's service proxy, or null when it runs none. */
     public @Nullable ServiceProxy proxy() {
         return proxy;
+    }
+
+    /** The node's DNS server, or null when it runs none (none configured, or its port unbound). */
+    public @Nullable DnsServer dns() {
+        return dns;
     }
 
     /** The node's ingress proxy, or null when it runs none. */
@@ -316,6 +346,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (proxy != null) {
             proxy.close();
+        }
+        if (dns != null) {
+            dns.close();
         }
         node.close();
         for (Informer<?> informer : informers) {

@@ -4,6 +4,7 @@ import com.google.common.base.Splitter;
 import io.capstan.api.flags.Durations;
 import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
+import io.capstan.kubelet.dns.DnsConfig;
 import io.capstan.kubelet.ingress.IngressConfig;
 import io.capstan.kubelet.node.HostResources;
 import io.capstan.kubelet.node.NodeConfig;
@@ -133,6 +134,32 @@ public final class KubeletMain implements Callable<Integer> {
     String nodePortAddress = "";
 
     @Option(
+            names = "--dns-port",
+            defaultValue = "10053",
+            description = "Port of the node's cluster DNS (UDP and TCP, SO_REUSEPORT); 0 serves none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
+    @Option(
+            names = "--dns-address",
+            defaultValue = "127.0.0.1",
+            description = "Address the cluster DNS listens on (default: ${DEFAULT-VALUE}).")
+    String dnsAddress = "";
+
+    @Option(
+            names = "--cluster-domain",
+            defaultValue = DnsConfig.DEFAULT_CLUSTER_DOMAIN,
+            description = "The domain DNS answers Services under: <service>.<namespace>.svc.<domain> "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String clusterDomain = "";
+
+    @Option(
+            names = "--dns-upstream",
+            description = "HOST:PORT of a resolver that names outside the cluster domain are forwarded to "
+                    + "(default: none, such names are refused).")
+    String dnsUpstream = "";
+
+    @Option(
             names = "--ingress-port",
             defaultValue = "8080",
             description = "Where the ingress HTTP proxy listens; 0 runs none (default: ${DEFAULT-VALUE}).")
@@ -226,6 +253,9 @@ public final class KubeletMain implements Callable<Integer> {
         if (proxy) {
             kubeletConfig = kubeletConfig.withProxy(ProxyConfig.defaults().withNodePortAddress(nodePortAddress));
         }
+        if (dnsPort != 0) {
+            kubeletConfig = kubeletConfig.withDns(dnsConfig());
+        }
         if (ingressPort < 0 || ingressPort > 65535) {
             throw new CommandLine.ParameterException(
                     new CommandLine(this), "--ingress-port: must be in [0, 65535], got " + ingressPort);
@@ -240,6 +270,16 @@ public final class KubeletMain implements Callable<Integer> {
         }
         Kubelet kubelet = Kubelet.start(client, kubeletConfig, containers, Clock.systemUTC());
         return new Running(kubelet, containers, client);
+    }
+
+    DnsConfig dnsConfig() {
+        if (dnsPort < 0 || dnsPort > 65535) {
+            throw new IllegalArgumentException("--dns-port: expected 0 to 65535, got " + dnsPort);
+        }
+        DnsConfig dns = DnsConfig.defaults()
+                .withAddress(new InetSocketAddress(dnsAddress, dnsPort))
+                .withClusterDomain(clusterDomain);
+        return dnsUpstream.isBlank() ? dns : dns.withUpstream(DnsConfig.parseUpstream(dnsUpstream));
     }
 
     private ContainerRuntime runtime(Path root) throws java.io.IOException {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.capstan.client.DeleteOptions;
 import io.capstan.client.NotFoundException;
+import io.capstan.kubelet.dns.DnsConfig;
+import io.capstan.kubelet.dns.DnsServer;
 import io.capstan.kubelet.runtime.RuntimeContainer;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
 import io.capstan.proto.api.v1.Condition;
@@ -14,6 +16,10 @@ import io.capstan.proto.api.v1.Node;
 import io.capstan.proto.api.v1.NodeCondition;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodStatus.Phase;
+import io.capstan.proto.api.v1.Service;
+import io.capstan.proto.api.v1.ServicePort;
+import io.capstan.proto.api.v1.ServiceSpec;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /**
  * The kubelet's node registration and pod lifecycle over the fake runtime, against an in-process
@@ -44,7 +57,8 @@ class KubeletFakeRuntimeIT {
         runtime = new FakeRuntime("node-a", Clock.systemUTC());
         KubeletConfig config = harness.config("node-a");
         config = new KubeletConfig(
-                config.node(), config.rootDir(), config.timings().withEndpointsDrain(Duration.ofSeconds(30)));
+                        config.node(), config.rootDir(), config.timings().withEndpointsDrain(Duration.ofSeconds(30)))
+                .withDns(DnsConfig.defaults().withAddress(new InetSocketAddress("127.0.0.1", 0)));
         kubelet = harness.kubelet(config, runtime, io.capstan.kubelet.pod.HealthChecks.NONE);
     }
 
@@ -320,6 +334,56 @@ class KubeletFakeRuntimeIT {
     }
 
     @Test
+    void containersGetTheVariablesOfTheServicesOfTheirNamespaceThatExistWhenTheyStart() throws Exception {
+        Service service = harness.api
+                .services()
+                .create(Service.newBuilder()
+                        .setMetadata(io.capstan.proto.api.v1.ObjectMeta.newBuilder()
+                                .setNamespace("default")
+                                .setName("web-api"))
+                        .setSpec(ServiceSpec.newBuilder()
+                                .addPorts(
+                                        ServicePort.newBuilder().setName("http").setPort(8080)))
+                        .build());
+        String ip = service.getSpec().getClusterIp();
+        // the kubelet's Services cache has it once the kubelet's DNS, which reads that cache, answers
+        DnsServer dns = kubelet.dns();
+        assertThat(dns).isNotNull();
+        SimpleResolver resolver = new SimpleResolver(dns.address());
+        Message query = Message.newQuery(
+                Record.newRecord(Name.fromString("web-api.default.svc.cluster.local."), Type.A, DClass.IN));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(resolver.send(query).getSection(Section.ANSWER))
+                        .extracting(Record::rdataToString)
+                        .containsExactly(ip));
+
+        Pod created = harness.api.pods().create(KubeletHarness.pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: service-client, namespace: default}
+                spec:
+                  nodeName: node-a
+                  containers:
+                  - name: client
+                    image: demo
+                    env: [{name: WEB_API_SERVICE_PORT, value: mine}]
+                """));
+        String uid = created.getMetadata().getUid();
+        RuntimeContainer container = await().atMost(DEADLINE).until(() -> running(uid, 0), c -> c != null);
+
+        assertThat(runtime.config(container.id()).env())
+                .containsEntry("WEB_API_SERVICE_HOST", ip)
+                .containsEntry("WEB_API_SERVICE_PORT", "mine")
+                .containsEntry("WEB_API_SERVICE_PORT_HTTP", "8080")
+                .containsEntry("WEB_API_PORT", "tcp://" + ip + ":8080")
+                .containsEntry("WEB_API_PORT_8080_TCP_ADDR", ip);
+        harness.api
+                .pods()
+                .delete("default", "service-client", DeleteOptions.defaults().withGracePeriod(Duration.ZERO));
+        harness.api.services().delete("default", "web-api");
+    }
+
+    @Test
     void aMissingConfigMapShowsCreateContainerConfigErrorUntilItExists() {
         harness.api.pods().create(KubeletHarness.pod("""
                 apiVersion: v1
@@ -381,7 +445,10 @@ class KubeletFakeRuntimeIT {
         KubeletConfig config = harness.config("node-a");
         kubelet = harness.kubelet(
                 new KubeletConfig(
-                        config.node(), config.rootDir(), config.timings().withEndpointsDrain(Duration.ofSeconds(30))),
+                                config.node(),
+                                config.rootDir(),
+                                config.timings().withEndpointsDrain(Duration.ofSeconds(30)))
+                        .withDns(DnsConfig.defaults().withAddress(new InetSocketAddress("127.0.0.1", 0))),
                 runtime,
                 io.capstan.kubelet.pod.HealthChecks.NONE);
         // a sync has happened once the new kubelet holds the pod; the same container still runs

@@ -57,6 +57,11 @@ class EnumSpellingTest {
             Map.entry("capstan.api.v1.Container.PullPolicy.PULL_POLICY_NEVER", "Never"),
             Map.entry("capstan.api.v1.HttpGetAction.Scheme.SCHEME_HTTP", "HTTP"),
             Map.entry("capstan.api.v1.HttpGetAction.Scheme.SCHEME_HTTPS", "HTTPS"),
+            Map.entry("capstan.api.v1.HttpIngressPath.PathType.PATH_TYPE_EXACT", "Exact"),
+            Map.entry("capstan.api.v1.HttpIngressPath.PathType.PATH_TYPE_PREFIX", "Prefix"),
+            Map.entry(
+                    "capstan.api.v1.HttpIngressPath.PathType.PATH_TYPE_IMPLEMENTATION_SPECIFIC",
+                    "ImplementationSpecific"),
             Map.entry("capstan.api.v1.Toleration.Operator.OPERATOR_EQUAL", "Equal"),
             Map.entry("capstan.api.v1.Toleration.Operator.OPERATOR_EXISTS", "Exists"),
             Map.entry("capstan.api.v1.EmptyDirVolumeSource.Medium.MEDIUM_MEMORY", "Memory"),

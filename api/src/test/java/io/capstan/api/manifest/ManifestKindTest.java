@@ -46,6 +46,8 @@ class ManifestKindTest {
                         Map.entry("ConfigMap", "v1"),
                         Map.entry("Secret", "v1"),
                         Map.entry("Event", "v1"),
+                        Map.entry("Ingress", "networking.k8s.io/v1"),
+                        Map.entry("AlertRoute", "alerting.capstan.io/v1"),
                         Map.entry("ReplicaSet", "apps/v1"),
                         Map.entry("Deployment", "apps/v1"),
                         Map.entry("Lease", "coordination.k8s.io/v1"))));

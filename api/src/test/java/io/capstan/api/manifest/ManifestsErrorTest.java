@@ -168,7 +168,7 @@ class ManifestsErrorTest {
         assertThat(e.path()).isEqualTo("kind");
         assertThat(e.reason())
                 .isEqualTo("unknown kind \"deployment\"; known kinds are Namespace, Node, Pod, ReplicaSet, Deployment, "
-                        + "Service, Endpoints, ConfigMap, Secret, Lease, Event");
+                        + "Service, Endpoints, ConfigMap, Secret, Lease, Event, Ingress, AlertRoute");
     }
 
     @Test

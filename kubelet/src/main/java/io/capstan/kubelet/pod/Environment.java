@@ -7,10 +7,14 @@ import io.capstan.proto.api.v1.EnvVar;
 import io.capstan.proto.api.v1.EnvVarSource;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.Secret;
+import io.capstan.proto.api.v1.Service;
+import io.capstan.proto.api.v1.ServicePort;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -78,6 +82,58 @@ final class Environment {
             }
         }
         return env;
+    }
+
+    /**
+     * Kubernetes' service variables (its envvars.FromServices) for {@code services}, the Services
+     * of the pod's namespace when its container starts: for each with a ClusterIP (not headless,
+     * allocated), {@code <NAME>_SERVICE_HOST}, {@code <NAME>_SERVICE_PORT} (the first port), {@code
+     * <NAME>_SERVICE_PORT_<PORTNAME>} for each named port, and Docker's link variables: {@code
+     * <NAME>_PORT=tcp://ip:port} (the first port) and, per port, {@code <NAME>_PORT_<port>_TCP} with
+     * its {@code _PROTO}, {@code _PORT} and {@code _ADDR}. NAME is the service's (or port's) name
+     * upper-cased with dashes turned to underscores. In the order of the services' names.
+     */
+    static Map<String, String> serviceVariables(List<Service> services) {
+        Map<String, String> env = new LinkedHashMap<>();
+        List<Service> sorted = new ArrayList<>(services);
+        sorted.sort(Comparator.comparing(s -> s.getMetadata().getName()));
+        for (Service service : sorted) {
+            String ip = service.getSpec().getClusterIp();
+            List<ServicePort> ports = service.getSpec().getPortsList();
+            if (ip.isEmpty() || ip.equals("None") || ports.isEmpty()) {
+                continue;
+            }
+            String prefix = variableName(service.getMetadata().getName());
+            env.put(prefix + "_SERVICE_HOST", ip);
+            env.put(prefix + "_SERVICE_PORT", Integer.toString(ports.get(0).getPort()));
+            for (ServicePort port : ports) {
+                if (!port.getName().isEmpty()) {
+                    env.put(prefix + "_SERVICE_PORT_" + variableName(port.getName()), Integer.toString(port.getPort()));
+                }
+            }
+            for (int i = 0; i < ports.size(); i++) {
+                ServicePort port = ports.get(i);
+                String protocol = switch (port.getProtocol()) {
+                    case PROTOCOL_UDP -> "udp";
+                    case PROTOCOL_SCTP -> "sctp";
+                    case PROTOCOL_TCP, PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> "tcp";
+                };
+                String url = protocol + "://" + ip + ":" + port.getPort();
+                if (i == 0) {
+                    env.put(prefix + "_PORT", url);
+                }
+                String portPrefix = prefix + "_PORT_" + port.getPort() + "_" + protocol.toUpperCase(Locale.ROOT);
+                env.put(portPrefix, url);
+                env.put(portPrefix + "_PROTO", protocol);
+                env.put(portPrefix + "_PORT", Integer.toString(port.getPort()));
+                env.put(portPrefix + "_ADDR", ip);
+            }
+        }
+        return env;
+    }
+
+    private static String variableName(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** {@code command} or {@code args} with $(VAR) expanded against {@code env}. */

@@ -304,7 +304,10 @@ final class PodWorker {
         Map<String, String> env;
         ContainerConfig config;
         try {
-            Map<String, String> base = new LinkedHashMap<>();
+            // the Services as they are when the container starts, as Kubernetes does: lowest
+            // precedence, below the node's own variables and the spec's
+            Map<String, String> base = new LinkedHashMap<>(Environment.serviceVariables(
+                    context.config().services(pod.getMetadata().getNamespace())));
             base.put("HOSTNAME", pod.getMetadata().getName());
             List<ContainerConfig.PortMapping> mappings = HostPorts.mappings(ports, name);
             if (context.runtime().portsInEnvironment()) {

@@ -8,7 +8,11 @@ import io.capstan.kubelet.KubeletHarness;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.Pod;
+import io.capstan.proto.api.v1.Protocol;
 import io.capstan.proto.api.v1.Secret;
+import io.capstan.proto.api.v1.ServicePort;
+import io.capstan.proto.api.v1.ServiceSpec;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -122,5 +126,64 @@ class EnvironmentTest {
                 """);
         assertThat(Environment.of(pod, pod.getSpec().getContainers(0), CONFIG, Map.of()))
                 .isEmpty();
+    }
+
+    private static io.capstan.proto.api.v1.Service service(String name, String clusterIp, ServicePort... ports) {
+        return io.capstan.proto.api.v1.Service.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setNamespace("shop").setName(name))
+                .setSpec(ServiceSpec.newBuilder().setClusterIp(clusterIp).addAllPorts(List.of(ports)))
+                .build();
+    }
+
+    @Test
+    void serviceVariablesAreKubernetesOnesForServicesWithAClusterIp() {
+        Map<String, String> env = Environment.serviceVariables(List.of(
+                service(
+                        "redis-primary",
+                        "127.77.0.11",
+                        ServicePort.newBuilder().setPort(6379).build(),
+                        ServicePort.newBuilder()
+                                .setName("metrics-http")
+                                .setPort(9121)
+                                .setProtocol(Protocol.PROTOCOL_UDP)
+                                .build()),
+                service("headless", "None", ServicePort.newBuilder().setPort(80).build()),
+                service("unallocated", "", ServicePort.newBuilder().setPort(80).build())));
+
+        assertThat(env)
+                .isEqualTo(Map.ofEntries(
+                        Map.entry("REDIS_PRIMARY_SERVICE_HOST", "127.77.0.11"),
+                        Map.entry("REDIS_PRIMARY_SERVICE_PORT", "6379"),
+                        Map.entry("REDIS_PRIMARY_SERVICE_PORT_METRICS_HTTP", "9121"),
+                        Map.entry("REDIS_PRIMARY_PORT", "tcp://127.77.0.11:6379"),
+                        Map.entry("REDIS_PRIMARY_PORT_6379_TCP", "tcp://127.77.0.11:6379"),
+                        Map.entry("REDIS_PRIMARY_PORT_6379_TCP_PROTO", "tcp"),
+                        Map.entry("REDIS_PRIMARY_PORT_6379_TCP_PORT", "6379"),
+                        Map.entry("REDIS_PRIMARY_PORT_6379_TCP_ADDR", "127.77.0.11"),
+                        Map.entry("REDIS_PRIMARY_PORT_9121_UDP", "udp://127.77.0.11:9121"),
+                        Map.entry("REDIS_PRIMARY_PORT_9121_UDP_PROTO", "udp"),
+                        Map.entry("REDIS_PRIMARY_PORT_9121_UDP_PORT", "9121"),
+                        Map.entry("REDIS_PRIMARY_PORT_9121_UDP_ADDR", "127.77.0.11")));
+    }
+
+    @Test
+    void theSpecsVariablesWinOverServiceVariables() throws Exception {
+        Pod pod = pod("""
+                - name: web
+                  image: demo
+                  env:
+                  - {name: WEB_SERVICE_HOST, value: mine}
+                  - {name: COPY, value: $(WEB_SERVICE_PORT)}
+                """);
+        Map<String, String> services = Environment.serviceVariables(List.of(service(
+                "web", "127.77.0.5", ServicePort.newBuilder().setPort(8080).build())));
+
+        Map<String, String> env = Environment.of(pod, pod.getSpec().getContainers(0), CONFIG, services);
+
+        assertThat(env)
+                .containsEntry("WEB_SERVICE_HOST", "mine")
+                .containsEntry("WEB_SERVICE_PORT", "8080")
+                .containsEntry("COPY", "8080")
+                .containsEntry("WEB_PORT", "tcp://127.77.0.5:8080");
     }
 }

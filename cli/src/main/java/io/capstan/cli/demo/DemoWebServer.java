@@ -1,0 +1,180 @@
+package io.capstan.cli.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The demo web server: one HTTP/1.1 listener with four routes.
+ *
+ * <ul>
+ *   <li>{@code GET /}: {@code hello from <pod> <message>} and a newline ({@code hello from <pod>}
+ *       when the message is empty), so a client can tell replicas and versions apart.
+ *   <li>{@code GET /healthz}: 200 {@code ok}, for readiness and liveness probes.
+ *   <li>{@code GET /users}: a JSON list of users, or the JSON {@code null} while switched to null
+ *       (a stand-in for a bad release that a client notices).
+ *   <li>{@code POST /users/null}: toggles that switch and answers its new state ({@code
+ *       users-null=true|false}).
+ * </ul>
+ *
+ * <p>Anything else is 404; a wrong method on a known path is 405. Thread-safe; {@link #close}
+ * stops accepting connections and lets the exchanges in progress finish, for at most the drain
+ * time given at start.
+ */
+public final class DemoWebServer implements AutoCloseable {
+    static final String USERS_JSON =
+            "[{\"id\":1,\"name\":\"alice\"},{\"id\":2,\"name\":\"bob\"},{\"id\":3,\"name\":\"carol\"}]";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String podName;
+    private final String message;
+    private final AtomicBoolean usersNull;
+    private final AtomicLong requests = new AtomicLong();
+    private final Duration drain;
+
+    private DemoWebServer(
+            HttpServer server,
+            ExecutorService executor,
+            String podName,
+            String message,
+            boolean usersNull,
+            Duration drain) {
+        this.server = server;
+        this.executor = executor;
+        this.podName = podName;
+        this.message = message;
+        this.usersNull = new AtomicBoolean(usersNull);
+        this.drain = drain;
+    }
+
+    /**
+     * Binds {@code address} and starts serving.
+     *
+     * @param drain how long {@link #close} waits for exchanges in progress
+     * @throws IOException when the address cannot be bound (e.g. the port is taken)
+     */
+    public static DemoWebServer start(
+            InetSocketAddress address, String podName, String message, boolean usersNull, Duration drain)
+            throws IOException {
+        HttpServer server = HttpServer.create(address, 64);
+        ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "demo-web-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        DemoWebServer demo = new DemoWebServer(server, executor, podName, message, usersNull, drain);
+        server.createContext("/", demo::handle);
+        server.setExecutor(executor);
+        server.start();
+        return demo;
+    }
+
+    /** The bound address, with the port chosen when 0 was asked for. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    public boolean isUsersNull() {
+        return usersNull.get();
+    }
+
+    /** Requests answered so far. */
+    public long requests() {
+        return requests.get();
+    }
+
+    /** The body of {@code GET /}. */
+    String greeting() {
+        return message.isEmpty() ? "hello from " + podName + "\n" : "hello from " + podName + " " + message + "\n";
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            requests.incrementAndGet();
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            switch (path) {
+                case "/" -> {
+                    if (isRead(method)) {
+                        respond(exchange, 200, "text/plain", greeting());
+                    } else {
+                        respond(exchange, 405, "text/plain", "method not allowed\n");
+                    }
+                }
+                case "/healthz" -> {
+                    if (isRead(method)) {
+                        respond(exchange, 200, "text/plain", "ok\n");
+                    } else {
+                        respond(exchange, 405, "text/plain", "method not allowed\n");
+                    }
+                }
+                case "/users" -> {
+                    if (isRead(method)) {
+                        respond(exchange, 200, "application/json", (usersNull.get() ? "null" : USERS_JSON) + "\n");
+                    } else {
+                        respond(exchange, 405, "text/plain", "method not allowed\n");
+                    }
+                }
+                case "/users/null" -> {
+                    if (method.equals("POST")) {
+                        boolean now = toggleUsersNull();
+                        respond(exchange, 200, "text/plain", "users-null=" + now + "\n");
+                    } else {
+                        respond(exchange, 405, "text/plain", "method not allowed; POST toggles\n");
+                    }
+                }
+                default -> respond(exchange, 404, "text/plain", "not found: " + path + "\n");
+            }
+        }
+    }
+
+    private boolean toggleUsersNull() {
+        boolean previous;
+        do {
+            previous = usersNull.get();
+        } while (!usersNull.compareAndSet(previous, !previous));
+        return !previous;
+    }
+
+    private static boolean isRead(String method) {
+        return method.equals("GET") || method.equals("HEAD");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops accepting, waits up to the drain time for exchanges in progress, then stops. */
+    @Override
+    public void close() {
+        server.stop((int) Math.max(0, drain.toSeconds()));
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(drain.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
