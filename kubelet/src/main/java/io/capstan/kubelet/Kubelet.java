@@ -9,6 +9,8 @@ import io.capstan.client.scheduler.ThreadScheduler;
 import io.capstan.kubelet.dns.DnsConfig;
 import io.capstan.kubelet.dns.DnsServer;
 import io.capstan.kubelet.dns.ServiceLookup;
+import io.capstan.kubelet.ingress.IngressConfig;
+import io.capstan.kubelet.ingress.IngressProxy;
 import io.capstan.kubelet.node.NodeAgent;
 import io.capstan.kubelet.pod.ConfigSource;
 import io.capstan.kubelet.pod.EndpointsView;
@@ -69,6 +71,7 @@ public final class Kubelet implements AutoCloseable {
     private @Nullable ServiceProxy proxy;
     private @Nullable DnsServer dns;
     private final ServiceLookup serviceLookup;
+    private @Nullable IngressProxy ingress;
     private @Nullable KubeletServer server;
     private @Nullable SecretKubeletClientToken serverToken;
 
@@ -240,6 +243,16 @@ public final class Kubelet implements AutoCloseable {
                 log.error("Cluster DNS not served on {}: {}", dnsConfig.address(), e.getMessage());
             }
         }
+        IngressConfig ingressConfig = config.ingress();
+        if (ingressConfig != null) {
+            try {
+                kubelet.ingress =
+                        IngressProxy.start(client, ingressConfig, config.node().address());
+            } catch (UncheckedIOException e) {
+                // the node's pods run regardless; the port may be held by a socket without SO_REUSEPORT
+                log.warn("No ingress proxy on this node: {}", e.getMessage());
+            }
+        }
         log.info(
                 "Kubelet of node {} runs ({} runtime, address {})",
                 config.node().name(),
@@ -265,6 +278,11 @@ public final class Kubelet implements AutoCloseable {
     /** The node's DNS server, or null when it runs none (none configured, or its port unbound). */
     public @Nullable DnsServer dns() {
         return dns;
+    }
+
+    /** The node's ingress proxy, or null when it runs none. */
+    public @Nullable IngressProxy ingress() {
+        return ingress;
     }
 
     public ContainerRuntime runtime() {
@@ -322,6 +340,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (serverToken != null) {
             serverToken.close();
+        }
+        if (ingress != null) {
+            ingress.close();
         }
         if (proxy != null) {
             proxy.close();

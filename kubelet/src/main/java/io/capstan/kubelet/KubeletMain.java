@@ -5,6 +5,7 @@ import io.capstan.api.flags.Durations;
 import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
 import io.capstan.kubelet.dns.DnsConfig;
+import io.capstan.kubelet.ingress.IngressConfig;
 import io.capstan.kubelet.node.HostResources;
 import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
@@ -158,6 +159,18 @@ public final class KubeletMain implements Callable<Integer> {
                     + "(default: none, such names are refused).")
     String dnsUpstream = "";
 
+    @Option(
+            names = "--ingress-port",
+            defaultValue = "8080",
+            description = "Where the ingress HTTP proxy listens; 0 runs none (default: ${DEFAULT-VALUE}).")
+    int ingressPort;
+
+    @Option(
+            names = "--ingress-address",
+            defaultValue = "127.0.0.1",
+            description = "The address the ingress HTTP proxy binds (default: ${DEFAULT-VALUE}).")
+    String ingressAddress = "";
+
     @CommandLine.Mixin
     KubeletServerOptions serverOptions = new KubeletServerOptions();
 
@@ -242,6 +255,18 @@ public final class KubeletMain implements Callable<Integer> {
         }
         if (dnsPort != 0) {
             kubeletConfig = kubeletConfig.withDns(dnsConfig());
+        }
+        if (ingressPort < 0 || ingressPort > 65535) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--ingress-port: must be in [0, 65535], got " + ingressPort);
+        }
+        if (ingressPort > 0) {
+            try {
+                kubeletConfig = kubeletConfig.withIngress(
+                        IngressConfig.defaults().withAddress(ingressAddress).withPort(ingressPort));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--ingress-address: " + e.getMessage());
+            }
         }
         Kubelet kubelet = Kubelet.start(client, kubeletConfig, containers, Clock.systemUTC());
         return new Running(kubelet, containers, client);
