@@ -52,6 +52,7 @@ kubelet_port() { echo $((10249 + $1 + offset)); }
 # every kubelet of the host serves cluster DNS on the same port (SO_REUSEPORT); the offset keeps
 # another cluster's kubelets from answering for this one
 dns_port() { echo $((10053 + offset)); }
+ingress_port() { echo $((8080 + offset)); }
 kubelet_dir() { echo "$dir/kubelet-$1"; }
 kubelet_pidfile() { echo "$dir/kubelet-$1.pid"; }
 
@@ -100,10 +101,11 @@ start_kubelet() {
     --runtime "$(runtime)" \
     --kubelet-port "$port" \
     --dns-port "$(dns_port)" \
+    --ingress-port "$(ingress_port)" \
     --lease-renew-interval 5s \
     >>"$kdir/kubelet.log" 2>&1 &
   echo $! >"$(kubelet_pidfile "$n")"
-  echo "started kubelet-$n (pid $!) node $(node_name "$n"), runtime $(runtime), logs-and-exec port 127.0.0.1:$port, DNS 127.0.0.1:$(dns_port), root $kdir"
+  echo "started kubelet-$n (pid $!) node $(node_name "$n"), runtime $(runtime), logs-and-exec port 127.0.0.1:$port, DNS 127.0.0.1:$(dns_port), ingress 127.0.0.1:$(ingress_port), root $kdir"
 }
 
 kill_kubelet() {
