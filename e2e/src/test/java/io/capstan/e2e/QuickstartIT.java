@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -325,19 +326,13 @@ class QuickstartIT {
         }
     }
 
-    private static void await(String what, Duration timeout, Check check) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        Duration pause = Duration.ofMillis(200);
-        while (true) {
-            if (check.done()) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                fail("not within " + timeout + ": " + what);
-            }
-            // a poll interval between checks, each of which starts a JVM or opens a connection
-            Thread.sleep(pause.toMillis());
-        }
+    /** Polls {@code check} every 200 ms (each check starts a JVM or opens a connection) until it holds. */
+    private static void await(String what, Duration timeout, Check check) {
+        Awaitility.await(what)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .pollInSameThread()
+                .until(check::done);
     }
 
     @FunctionalInterface
