@@ -10,16 +10,11 @@ import io.capstan.proto.api.v1.EnvFromSource;
 import io.capstan.proto.api.v1.EnvVar;
 import io.capstan.proto.api.v1.EnvVarSource;
 import io.capstan.proto.api.v1.HostPortBinding;
-import io.capstan.proto.api.v1.HttpBodyMatch;
-import io.capstan.proto.api.v1.HttpGetAction;
-import io.capstan.proto.api.v1.HttpHeader;
-import io.capstan.proto.api.v1.IntOrString;
 import io.capstan.proto.api.v1.KeyToPath;
 import io.capstan.proto.api.v1.ObjectFieldSelector;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodSpec;
 import io.capstan.proto.api.v1.PodStatus;
-import io.capstan.proto.api.v1.Probe;
 import io.capstan.proto.api.v1.ResourceRequirements;
 import io.capstan.proto.api.v1.TaintEffect;
 import io.capstan.proto.api.v1.Toleration;
@@ -34,7 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /** Kubernetes' ValidatePodSpec, ValidatePodUpdate and ValidatePodStatusUpdate, for our PodSpec. */
@@ -303,13 +297,13 @@ final class PodValidation {
             }
         } else {
             if (container.hasLivenessProbe()) {
-                probe(container.getLivenessProbe(), path.child("livenessProbe"), true, errors);
+                ProbeValidation.probe(container.getLivenessProbe(), path.child("livenessProbe"), true, errors);
             }
             if (container.hasReadinessProbe()) {
-                probe(container.getReadinessProbe(), path.child("readinessProbe"), false, errors);
+                ProbeValidation.probe(container.getReadinessProbe(), path.child("readinessProbe"), false, errors);
             }
             if (container.hasStartupProbe()) {
-                probe(container.getStartupProbe(), path.child("startupProbe"), true, errors);
+                ProbeValidation.probe(container.getStartupProbe(), path.child("startupProbe"), true, errors);
             }
         }
         errors.specified(path.child("imagePullPolicy"), container.getImagePullPolicy());
@@ -526,95 +520,6 @@ final class PodValidation {
             if (!mount.getSubPath().isEmpty()) {
                 errors.add(at.child("subPath"), relativePath(mount.getSubPath()));
             }
-        }
-    }
-
-    private static void probe(Probe probe, FieldPath path, boolean succeedsOnce, ErrorList errors) {
-        switch (probe.getActionCase()) {
-            case EXEC -> {
-                if (probe.getExec().getCommandCount() == 0) {
-                    errors.required(path.child("exec").child("command"));
-                }
-            }
-            case HTTP_GET -> httpGet(probe.getHttpGet(), path.child("httpGet"), errors);
-            case TCP_SOCKET ->
-                portNumberOrName(
-                        probe.getTcpSocket().getPort(), path.child("tcpSocket").child("port"), errors);
-            case ACTION_NOT_SET -> errors.add(path, "must specify exactly one of exec, httpGet or tcpSocket");
-        }
-        errors.notNegative(path.child("initialDelaySeconds"), probe.getInitialDelaySeconds());
-        if (probe.hasTimeoutSeconds()) {
-            errors.atLeast(path.child("timeoutSeconds"), probe.getTimeoutSeconds(), 1);
-        }
-        if (probe.hasPeriodSeconds()) {
-            errors.atLeast(path.child("periodSeconds"), probe.getPeriodSeconds(), 1);
-        }
-        if (probe.hasSuccessThreshold()) {
-            FieldPath successThreshold = path.child("successThreshold");
-            if (probe.getSuccessThreshold() < 1) {
-                errors.atLeast(successThreshold, probe.getSuccessThreshold(), 1);
-            } else if (succeedsOnce && probe.getSuccessThreshold() != 1) {
-                errors.add(
-                        successThreshold,
-                        "must be 1 for liveness and startup probes, got " + probe.getSuccessThreshold());
-            }
-        }
-        if (probe.hasFailureThreshold()) {
-            errors.atLeast(path.child("failureThreshold"), probe.getFailureThreshold(), 1);
-        }
-    }
-
-    private static void httpGet(HttpGetAction action, FieldPath path, ErrorList errors) {
-        portNumberOrName(action.getPort(), path.child("port"), errors);
-        errors.specified(path.child("scheme"), action.getScheme());
-        for (int i = 0; i < action.getHttpHeadersCount(); i++) {
-            HttpHeader header = action.getHttpHeaders(i);
-            FieldPath name = path.child("httpHeaders").index(i).child("name");
-            if (header.getName().isEmpty()) {
-                errors.required(name);
-            } else {
-                errors.add(name, Names.httpHeaderName(header.getName()));
-            }
-        }
-        if (action.hasBodyMatch()) {
-            bodyMatch(action.getBodyMatch(), path.child("bodyMatch"), errors);
-        }
-    }
-
-    /** Capstan's extension of an HTTP probe: a valid regular expression and JSON Pointer. */
-    private static void bodyMatch(HttpBodyMatch match, FieldPath path, ErrorList errors) {
-        if (match.getContains().isEmpty() && match.getMatches().isEmpty() && !match.hasJsonPointer()) {
-            errors.add(path, "must specify at least one of contains, matches or jsonPointer");
-        }
-        if (!match.getMatches().isEmpty()) {
-            try {
-                Pattern.compile(match.getMatches());
-            } catch (PatternSyntaxException e) {
-                errors.add(path.child("matches"), "not a regular expression: " + e.getDescription());
-            }
-        }
-        if (match.hasJsonPointer()) {
-            String pointer = match.getJsonPointer();
-            if (!pointer.isEmpty() && !pointer.startsWith("/")) {
-                errors.add(path.child("jsonPointer"), "must be empty or start with \"/\", got \"" + pointer + "\"");
-            } else if (pointer.matches(".*~([^01].*|$)")) {
-                errors.add(path.child("jsonPointer"), "\"~\" must be followed by 0 or 1, got \"" + pointer + "\"");
-            }
-        }
-    }
-
-    /** A port given by number (1-65535) or by a container port's name (an IANA service name). */
-    static void portNumberOrName(IntOrString port, FieldPath path, ErrorList errors) {
-        switch (port.getValueCase()) {
-            case INT_VAL -> errors.port(path, port.getIntVal());
-            case STR_VAL -> {
-                if (port.getStrVal().isEmpty()) {
-                    errors.required(path);
-                } else {
-                    errors.add(path, Names.ianaServiceName(port.getStrVal()));
-                }
-            }
-            case VALUE_NOT_SET -> errors.required(path);
         }
     }
 

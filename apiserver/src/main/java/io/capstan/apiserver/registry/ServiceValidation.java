@@ -67,7 +67,7 @@ final class ServiceValidation {
             errors.port(at.child("port"), port.getPort());
             errors.specified(at.child("protocol"), port.getProtocol());
             if (port.hasTargetPort()) {
-                PodValidation.portNumberOrName(port.getTargetPort(), at.child("targetPort"), errors);
+                ProbeValidation.portNumberOrName(port.getTargetPort(), at.child("targetPort"), errors);
             }
             Integer first = portsSeen.putIfAbsent(port.getPort() + "/" + port.getProtocol(), i);
             if (first != null) {
