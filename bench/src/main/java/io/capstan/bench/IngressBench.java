@@ -46,7 +46,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -82,8 +81,18 @@ public final class IngressBench implements Callable<Integer> {
     private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
 
-    @Mixin
-    ApiOptions api = new ApiOptions();
+    // not ApiOptions as a mixin: its --connections (gRPC channels) would clash with the load's
+    @Option(
+            names = "--config",
+            description = "Client config written by the server (endpoints and token), e.g."
+                    + " $CAPSTAN_DIR/config (default: $CAPSTAN_CONFIG)")
+    @Nullable Path config;
+
+    @Option(names = "--endpoints", description = "Comma-separated API endpoints (default: the config's)")
+    @Nullable String apiEndpoints;
+
+    @Option(names = "--token", description = "Bearer token (default: the config's)")
+    @Nullable String token;
 
     @Option(
             names = "--connections",
@@ -141,6 +150,10 @@ public final class IngressBench implements Callable<Integer> {
         if (nginx != null && nginxDir != null) {
             throw new IllegalArgumentException("--nginx and --nginx-config: give one of them");
         }
+        ApiOptions api = new ApiOptions();
+        api.config = config;
+        api.endpoints = apiEndpoints;
+        api.token = token;
         ApiOptions.Target target = api.resolve(System.getenv());
         List<String> endpoints = new ArrayList<>();
         target.endpoints().forEach(e -> endpoints.add(e.toString()));
