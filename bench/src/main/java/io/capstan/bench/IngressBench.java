@@ -86,13 +86,16 @@ public final class IngressBench implements Callable<Integer> {
             names = "--config",
             description = "Client config written by the server (endpoints and token), e.g."
                     + " $CAPSTAN_DIR/config (default: $CAPSTAN_CONFIG)")
-    @Nullable Path config;
+    @Nullable
+    Path config;
 
     @Option(names = "--endpoints", description = "Comma-separated API endpoints (default: the config's)")
-    @Nullable String apiEndpoints;
+    @Nullable
+    String apiEndpoints;
 
     @Option(names = "--token", description = "Bearer token (default: the config's)")
-    @Nullable String token;
+    @Nullable
+    String token;
 
     @Option(
             names = "--connections",
