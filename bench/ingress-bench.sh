@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Runs io.capstan.bench.IngressBench against a local 3-node control plane
+# (deploy/local/control-plane.sh, without its controller-manager), a fresh one per round, and prints
+# a table of the medians per target (ingress, direct, nginx).
+#
+#   bench/ingress-bench.sh [--rounds 3] [--connections 64] [--duration 10s] [--warmup 3s]
+#   bench/ingress-bench.sh --report DIR     only the table, from the rounds already in DIR
+#
+# Per round: 'up' with a CAPSTAN_DIR of its own (under $OUT) on the first free set of ports
+# (CAPSTAN_PORT_OFFSET 1000, 2000, ...), then IngressBench: 3 backends (JDK HttpServers in the bench
+# JVM), a Service, Endpoints and an Ingress for bench.local, an IngressProxy in the bench JVM, and
+# nginx (Debian package; installed if missing) started by the bench from a configuration it writes
+# into $OUT/round-N/nginx (pid, logs and temp paths there), stopped by its pid when the round ends.
+# Each target gets --connections kept-alive HTTP/1.1 connections, closed loop, --warmup then
+# --duration. Then 'down' and the control plane's data removed.
+# Results go to $BENCH_OUT (default /tmp/capstan-ingress-bench.<time>): per round the tool's output
+# and its JSON lines; table.md at the end. Loopback only; every run is bounded.
+# Build the jars first (mvn -B -o -q package -DskipTests -pl cli,bench -am); this script builds nothing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
+CP=$ROOT/deploy/local/control-plane.sh
+LAUNCHER=$ROOT/cli/target/capstan-cli.jar
+ROUNDS=3
+ARGS=()
+REPORT=
+while (($#)); do
+  case "$1" in
+    --report) REPORT=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --connections|--duration|--warmup|--backend-threads|--event-loops) ARGS+=("$1" "$2"); shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--connections N] [--duration 10s] [--warmup 3s] | --report DIR" >&2; exit 2 ;;
+  esac
+done
+[[ -f "$JAR" ]] || { echo "ingress-bench: $JAR missing; mvn -B -o -q package -DskipTests -pl cli,bench -am" >&2; exit 1; }
+[[ -f "$LAUNCHER" ]] || { echo "ingress-bench: $LAUNCHER missing; mvn -B -o -q package -DskipTests -pl cli,bench -am" >&2; exit 1; }
+for tool in jq; do
+  command -v "$tool" >/dev/null || { echo "ingress-bench: $tool is required" >&2; exit 1; }
+done
+OUT=${REPORT:-${BENCH_OUT:-/tmp/capstan-ingress-bench.$(date +%Y%m%d-%H%M%S)}}
+mkdir -p "$OUT"
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}
+UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
+export CAPSTAN_CONTROLLER_MANAGER=0
+
+# control-plane.sh's ports are fixed up to an offset, and others on this machine may run one on
+# them: each round takes the first offset (from 1000, in steps of 1000) whose twelve ports are free.
+pick_offset() {
+  local offset port taken
+  taken=$(ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
+  for offset in $(seq 1000 1000 30000); do
+    local clash=0
+    for port in 6443 16443 26443 2379 22379 32379 2380 22380 32380 2381 22381 32381; do
+      if grep -qx "$((port + offset))" <<<"$taken"; then clash=1; break; fi
+    done
+    if ((clash == 0)); then echo "$offset"; return; fi
+  done
+  echo "ingress-bench: no free set of control-plane ports" >&2
+  return 1
+}
+
+if [[ -z "$REPORT" ]]; then
+  if ! command -v nginx >/dev/null; then
+    echo "ingress-bench: installing nginx" >&2
+    apt-get install -y nginx-light >&2 || apt-get install -y nginx >&2
+  fi
+  {
+    echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
+    echo "loadavg at start: $(cat /proc/loadavg)"
+    java -version 2>&1 | head -1
+    echo "nginx: $(nginx -v 2>&1)"
+    echo "bench jar: $JAR, $(stat -c %y "$JAR")"
+    echo "bench JVM options: $BENCH_JAVA_OPTS"
+    echo "args: rounds=$ROUNDS ${ARGS[*]:-}"
+  } >>"$OUT/machine.txt"
+  for round in $(seq 1 "$ROUNDS"); do
+    dir=$OUT/round-$round
+    mkdir -p "$dir"
+    export CAPSTAN_DIR=$dir/control-plane
+    echo "round $round: $dir" >&2
+    for attempt in $(seq 1 "$UP_ATTEMPTS"); do
+      CAPSTAN_PORT_OFFSET=$(pick_offset)
+      export CAPSTAN_PORT_OFFSET
+      echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
+      if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
+        break
+      fi
+      echo "ingress-bench: 'up' attempt $attempt failed; see $dir/up-$attempt.log" >&2
+      "$CP" down >&2 || true
+      rm -rf "$CAPSTAN_DIR"
+      ((attempt < UP_ATTEMPTS)) || exit 1
+    done
+    trap '"$CP" down >&2 || true' EXIT
+    echo "  $(date +%T) ingress: ${ARGS[*]:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    rc=0
+    # the bench stops the nginx it started (by its pid) before it exits
+    # shellcheck disable=SC2086
+    java $BENCH_JAVA_OPTS -cp "$JAR" io.capstan.bench.IngressBench --config "$CAPSTAN_DIR/config" \
+      --nginx-config "$dir/nginx" "${ARGS[@]}" >"$dir/ingress.out" 2>"$dir/stderr.log" || rc=$?
+    grep '^{"scenario"' "$dir/ingress.out" | jq -c --argjson rc "$rc" '. + {exitStatus: $rc}' \
+      >"$dir/ingress.json" || true
+    ((rc == 0)) || echo "  ingress-bench exited $rc; see $dir/ingress.out and $dir/stderr.log" >&2
+    sed -n '/^target /,$p' "$dir/ingress.out" >&2 || true
+    "$CP" down >&2
+    trap - EXIT
+    rm -rf "$CAPSTAN_DIR"
+  done
+fi
+
+ROUNDS=$(find "$OUT" -maxdepth 1 -name 'round-[0-9]*' -type d | wc -l)
+median() { # median of FIELD for TARGET over the rounds' JSON lines
+  cat "$OUT"/round-[0-9]*/ingress.json 2>/dev/null |
+    jq -s --arg t "$1" "[.[] | select(.target == \$t) | .$2] | map(select(. != null)) | sort
+      | if length == 0 then null else .[(length - 1) / 2 | floor] end"
+}
+fmt() { [[ "$1" == null ]] && echo "-" || printf '%.*f' "$2" "$1"; }
+{
+  echo "Medians of $ROUNDS round(s); results in $OUT"
+  echo
+  echo "| Target | Requests/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Load (1 min) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for t in ingress direct nginx; do
+    [[ "$(median "$t" throughput)" == null ]] && continue
+    echo "| $t | $(fmt "$(median "$t" throughput)" 0) | $(fmt "$(median "$t" p50Ms)" 3) | $(fmt "$(median "$t" p90Ms)" 3)" \
+      "| $(fmt "$(median "$t" p99Ms)" 3) | $(fmt "$(median "$t" maxMs)" 3) | $(median "$t" errors)" \
+      "| $(fmt "$(median "$t" loadAverage1m)" 2) |"
+  done
+} | tee "$OUT/table.md"
