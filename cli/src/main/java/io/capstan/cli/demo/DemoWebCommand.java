@@ -2,6 +2,8 @@ package io.capstan.cli.demo;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Spec;
             "Runs a small demo HTTP server, the command of the example pods in deploy/examples/.",
             "GET / answers 'hello from <pod> <message>'; GET /healthz 200; GET /users a JSON list, or null"
                     + " after POST /users/null (which toggles) or with USERS_NULL=1.",
+            "With --upstream URL (or $UPSTREAM), GET /api-check fetches URL/ and answers 'web <pod> -> <its answer>',"
+                    + " or 502 with the error.",
             "The pod name is $POD_NAME, else $HOSTNAME (which the kubelet sets to the pod's name)."
         })
 public final class DemoWebCommand implements Callable<Integer> {
@@ -48,6 +52,14 @@ public final class DemoWebCommand implements Callable<Integer> {
     String message;
 
     @Option(
+            names = "--upstream",
+            paramLabel = "URL",
+            description =
+                    "http:// URL whose / GET /api-check fetches (default: $UPSTREAM, else none: /api-check is 404).")
+    @Nullable
+    String upstream;
+
+    @Option(
             names = "--drain",
             defaultValue = "2",
             description = "Seconds that exchanges in progress get to finish on SIGTERM (default: ${DEFAULT-VALUE}).")
@@ -68,7 +80,12 @@ public final class DemoWebCommand implements Callable<Integer> {
     }
 
     /** What the flags and the environment settle on. */
-    record Settings(InetSocketAddress address, String podName, String message, boolean usersNull) {}
+    record Settings(
+            InetSocketAddress address,
+            String podName,
+            String message,
+            boolean usersNull,
+            @Nullable URI upstream) {}
 
     Settings settings() {
         int chosenPort = port != null ? port : portFromEnv();
@@ -76,7 +93,29 @@ public final class DemoWebCommand implements Callable<Integer> {
         String chosenMessage = message != null ? message : firstNonBlank(env.get("MESSAGE"), "", "");
         String usersNull = env.getOrDefault("USERS_NULL", "");
         boolean startNull = usersNull.equals("1") || usersNull.equalsIgnoreCase("true");
-        return new Settings(new InetSocketAddress(address, chosenPort), podName, chosenMessage, startNull);
+        return new Settings(
+                new InetSocketAddress(address, chosenPort), podName, chosenMessage, startNull, upstreamUri());
+    }
+
+    private @Nullable URI upstreamUri() {
+        boolean fromFlag = upstream != null;
+        String value = fromFlag ? upstream : env.get("UPSTREAM");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String source = fromFlag ? "--upstream" : "$UPSTREAM";
+        URI uri;
+        try {
+            uri = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(source + ": not a URL: \"" + value + "\"", e);
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    source + ": expected http://HOST:PORT or https://HOST:PORT, got \"" + value + "\"");
+        }
+        return uri;
     }
 
     private int portFromEnv() {
@@ -110,11 +149,13 @@ public final class DemoWebCommand implements Callable<Integer> {
                 settings.podName(),
                 settings.message(),
                 settings.usersNull(),
-                Duration.ofSeconds(Math.max(0, drainSeconds)));
+                Duration.ofSeconds(Math.max(0, drainSeconds)),
+                settings.upstream());
         InetSocketAddress bound = server.address();
         out.println("demo-web " + settings.podName() + " listening on http://" + bound.getHostString() + ":"
                 + bound.getPort() + "/" + (settings.message().isEmpty() ? "" : " message=" + settings.message())
-                + (settings.usersNull() ? " users=null" : ""));
+                + (settings.usersNull() ? " users=null" : "")
+                + (settings.upstream() == null ? "" : " upstream=" + settings.upstream()));
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

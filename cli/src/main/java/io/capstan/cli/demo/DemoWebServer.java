@@ -5,6 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -12,9 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The demo web server: one HTTP/1.1 listener with four routes.
+ * The demo web server: one HTTP/1.1 listener with five routes.
  *
  * <ul>
  *   <li>{@code GET /}: {@code hello from <pod> <message>} and a newline ({@code hello from <pod>}
@@ -24,13 +29,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (a stand-in for a bad release that a client notices).
  *   <li>{@code POST /users/null}: toggles that switch and answers its new state ({@code
  *       users-null=true|false}).
+ *   <li>{@code GET /api-check}: when an upstream URL is set, fetches {@code <upstream>/} (2 s
+ *       timeout) and answers {@code web <pod> -> <its body>}; 502 with the error when the upstream
+ *       fails or answers other than 2xx; 404 when no upstream is set. Shows one service reaching
+ *       another.
  * </ul>
  *
- * <p>Anything else is 404; a wrong method on a known path is 405. Thread-safe; {@link #close}
+ * <p>With {@code $PATH_PREFIX} set (e.g. {@code /api}), every route is also served under that
+ * prefix, as behind an Ingress path that is passed on unchanged. Anything else is 404; a wrong method on a known path is 405. Thread-safe; {@link #close}
  * stops accepting connections and lets the exchanges in progress finish, for at most the drain
  * time given at start.
  */
 public final class DemoWebServer implements AutoCloseable {
+    static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(2);
     static final String USERS_JSON =
             "[{\"id\":1,\"name\":\"alice\"},{\"id\":2,\"name\":\"bob\"},{\"id\":3,\"name\":\"carol\"}]";
 
@@ -41,6 +52,9 @@ public final class DemoWebServer implements AutoCloseable {
     private final AtomicBoolean usersNull;
     private final AtomicLong requests = new AtomicLong();
     private final Duration drain;
+    private final @Nullable URI upstream;
+    private final @Nullable HttpClient upstreamClient;
+    private final String pathPrefix = pathPrefixFromEnv();
 
     private DemoWebServer(
             HttpServer server,
@@ -48,13 +62,18 @@ public final class DemoWebServer implements AutoCloseable {
             String podName,
             String message,
             boolean usersNull,
-            Duration drain) {
+            Duration drain,
+            @Nullable URI upstream) {
         this.server = server;
         this.executor = executor;
         this.podName = podName;
         this.message = message;
         this.usersNull = new AtomicBoolean(usersNull);
         this.drain = drain;
+        this.upstream = upstream;
+        this.upstreamClient = upstream == null
+                ? null
+                : HttpClient.newBuilder().connectTimeout(UPSTREAM_TIMEOUT).build();
     }
 
     /**
@@ -66,13 +85,31 @@ public final class DemoWebServer implements AutoCloseable {
     public static DemoWebServer start(
             InetSocketAddress address, String podName, String message, boolean usersNull, Duration drain)
             throws IOException {
+        return start(address, podName, message, usersNull, drain, null);
+    }
+
+    /**
+     * Binds {@code address} and starts serving, with {@code GET /api-check} fetching {@code
+     * upstream} + {@code /} when {@code upstream} is not null.
+     *
+     * @param drain how long {@link #close} waits for exchanges in progress
+     * @throws IOException when the address cannot be bound (e.g. the port is taken)
+     */
+    public static DemoWebServer start(
+            InetSocketAddress address,
+            String podName,
+            String message,
+            boolean usersNull,
+            Duration drain,
+            @Nullable URI upstream)
+            throws IOException {
         HttpServer server = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "demo-web-http");
             thread.setDaemon(true);
             return thread;
         });
-        DemoWebServer demo = new DemoWebServer(server, executor, podName, message, usersNull, drain);
+        DemoWebServer demo = new DemoWebServer(server, executor, podName, message, usersNull, drain, upstream);
         server.createContext("/", demo::handle);
         server.setExecutor(executor);
         server.start();
@@ -101,7 +138,7 @@ public final class DemoWebServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             requests.incrementAndGet();
-            String path = exchange.getRequestURI().getPath();
+            String path = withoutPrefix(exchange.getRequestURI().getPath());
             String method = exchange.getRequestMethod();
             switch (path) {
                 case "/" -> {
@@ -133,9 +170,91 @@ public final class DemoWebServer implements AutoCloseable {
                         respond(exchange, 405, "text/plain", "method not allowed; POST toggles\n");
                     }
                 }
+                case "/api-check" -> {
+                    if (isRead(method)) {
+                        checkUpstream(exchange);
+                    } else {
+                        respond(exchange, 405, "text/plain", "method not allowed\n");
+                    }
+                }
                 default -> respond(exchange, 404, "text/plain", "not found: " + path + "\n");
             }
         }
+    }
+
+    /**
+     * The path with {@code $PATH_PREFIX} taken off its front when it starts with that prefix as whole
+     * path elements, so that an Ingress path such as {@code /api} reaches the routes unchanged.
+     */
+    private String withoutPrefix(String path) {
+        String prefix = pathPrefix;
+        if (prefix.isEmpty() || !path.startsWith(prefix)) {
+            return path;
+        }
+        String rest = path.substring(prefix.length());
+        if (rest.isEmpty()) {
+            return "/";
+        }
+        return rest.startsWith("/") ? rest : path;
+    }
+
+    /** {@code GET /api-check}: this pod's name, then what {@code <upstream>/} answers. */
+    private void checkUpstream(HttpExchange exchange) throws IOException {
+        URI target = upstream;
+        HttpClient client = upstreamClient;
+        if (target == null || client == null) {
+            respond(exchange, 404, "text/plain", "no upstream: start demo-web with --upstream URL or $UPSTREAM\n");
+            return;
+        }
+        URI root = rootOf(target);
+        String prefix = "web " + podName + " -> ";
+        HttpRequest request =
+                HttpRequest.newBuilder(root).timeout(UPSTREAM_TIMEOUT).GET().build();
+        HttpResponse<String> answer;
+        try {
+            answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            respond(exchange, 502, "text/plain", prefix + root + ": interrupted\n");
+            return;
+        } catch (IOException e) {
+            respond(exchange, 502, "text/plain", prefix + root + ": " + describe(e) + "\n");
+            return;
+        }
+        String body = answer.body().strip();
+        if (answer.statusCode() / 100 != 2) {
+            respond(
+                    exchange,
+                    502,
+                    "text/plain",
+                    prefix + root + ": answered " + answer.statusCode() + (body.isEmpty() ? "" : ": " + body) + "\n");
+            return;
+        }
+        respond(exchange, 200, "text/plain", prefix + body + "\n");
+    }
+
+    private static String pathPrefixFromEnv() {
+        String value = System.getenv("PATH_PREFIX");
+        if (value == null || value.isBlank()) {
+            return "";
+        }
+        String trimmed = value.trim();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.isEmpty() || trimmed.startsWith("/") ? trimmed : "/" + trimmed;
+    }
+
+    /** {@code upstream} with the path {@code /} after its own path, without doubling the slash. */
+    static URI rootOf(URI upstream) {
+        String text = upstream.toString();
+        return URI.create(text.endsWith("/") ? text : text + "/");
+    }
+
+    private static String describe(IOException e) {
+        String detail = e.getMessage();
+        String name = e.getClass().getSimpleName();
+        return detail == null || detail.isBlank() ? name : name + ": " + detail;
     }
 
     private boolean toggleUsersNull() {

@@ -50,6 +50,24 @@ class DemoWebCommandTest {
     }
 
     @Test
+    void upstreamIsTheFlagElseTheEnvironmentElseNone() {
+        assertThat(settings(Map.of("UPSTREAM", "http://127.77.0.5:80"), "--upstream", "http://127.0.0.1:9000")
+                        .upstream())
+                .hasToString("http://127.0.0.1:9000");
+        assertThat(settings(Map.of("UPSTREAM", "http://127.77.0.5:80")).upstream())
+                .hasToString("http://127.77.0.5:80");
+        assertThat(settings(Map.of()).upstream()).isNull();
+    }
+
+    @Test
+    void anUpstreamThatIsNoHttpUrlNamesItsSource() {
+        assertThatThrownBy(() -> settings(Map.of("UPSTREAM", "http://$(API_SERVICE_HOST):80")))
+                .hasMessageStartingWith("$UPSTREAM: ");
+        assertThatThrownBy(() -> settings(Map.of(), "--upstream", "api:80"))
+                .hasMessage("--upstream: expected http://HOST:PORT or https://HOST:PORT, got \"api:80\"");
+    }
+
+    @Test
     void listensOnLoopbackByDefault() {
         assertThat(settings(Map.of()).address().getHostString()).isEqualTo("127.0.0.1");
     }

@@ -2,6 +2,7 @@ package io.capstan.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,6 +91,58 @@ class DemoWebServerTest {
         assertThat(send("GET", "/users/null").statusCode()).isEqualTo(405);
         assertThat(send("DELETE", "/").statusCode()).isEqualTo(405);
         assertThat(server.requests()).isEqualTo(3);
+    }
+
+    @Test
+    void apiCheckAnswersWithWhatTheUpstreamAnswers() throws Exception {
+        try (DemoWebServer api = DemoWebServer.start(
+                new InetSocketAddress("127.0.0.1", 0), "api-5c4b-xyz12", "api-v1", false, Duration.ZERO)) {
+            URI upstream = URI.create("http://127.0.0.1:" + api.address().getPort());
+            server = DemoWebServer.start(
+                    new InetSocketAddress("127.0.0.1", 0), "front-1", "", false, Duration.ZERO, upstream);
+            HttpResponse<String> response = send("GET", "/api-check");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("web front-1 -> hello from api-5c4b-xyz12 api-v1\n");
+            assertThat(api.requests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void apiCheckIs502WhenTheUpstreamRefuses() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        URI upstream = URI.create("http://127.0.0.1:" + closedPort + "/");
+        server = DemoWebServer.start(
+                new InetSocketAddress("127.0.0.1", 0), "front-1", "", false, Duration.ZERO, upstream);
+        HttpResponse<String> response = send("GET", "/api-check");
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).startsWith("web front-1 -> http://127.0.0.1:" + closedPort + "/: ");
+        assertThat(response.body()).contains("ConnectException");
+    }
+
+    @Test
+    void apiCheckIs502WhenTheUpstreamAnswersAnError() throws Exception {
+        try (DemoWebServer api =
+                DemoWebServer.start(new InetSocketAddress("127.0.0.1", 0), "api-1", "", false, Duration.ZERO)) {
+            // the upstream's "/" is found under a path prefix that does not exist there: 404
+            URI upstream = URI.create("http://127.0.0.1:" + api.address().getPort() + "/missing");
+            server = DemoWebServer.start(
+                    new InetSocketAddress("127.0.0.1", 0), "front-1", "", false, Duration.ZERO, upstream);
+            HttpResponse<String> response = send("GET", "/api-check");
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.body())
+                    .isEqualTo("web front-1 -> " + upstream + "/: answered 404: not found: /missing/\n");
+        }
+    }
+
+    @Test
+    void apiCheckWithoutUpstreamIs404() throws Exception {
+        start("", false);
+        HttpResponse<String> response = send("GET", "/api-check");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("--upstream");
     }
 
     @Test
