@@ -4,6 +4,7 @@ import io.capstan.apiserver.auth.TokenAuthenticator;
 import io.capstan.apiserver.storage.KvStore;
 import io.capstan.apiserver.storage.ObjectKind;
 import io.capstan.apiserver.storage.ObjectStorage;
+import io.capstan.apiserver.storage.StoreUnavailableException;
 import io.capstan.apiserver.watch.WatchCache;
 import io.capstan.apiserver.watch.WatchCacheConfig;
 import io.capstan.apiserver.watch.WatchCaches;
@@ -107,9 +108,11 @@ public final class ObjectApiServer implements AutoCloseable {
 
     public ObjectApiServer start() throws IOException {
         if (config.bootstrapNamespaces()) {
-            Namespaces.ensureSystemNamespaces(api);
-            // the token kubelets accept; made once per cluster (see KubeletClientSecret)
-            kubeletSecret.ensure();
+            whenTheStoreAnswers(() -> {
+                Namespaces.ensureSystemNamespaces(api);
+                // the token kubelets accept; made once per cluster (see KubeletClientSecret)
+                kubeletSecret.ensure();
+            });
         }
         // Every kind's cache starts now, so its window reaches back to this server's start: a watch
         // resumed here from another server's resourceVersion finds its events.
@@ -122,6 +125,32 @@ public final class ObjectApiServer implements AutoCloseable {
         health.setStatus("capstan.api.v1.ObjectService", ServingStatus.SERVING);
         health.setStatus("capstan.api.v1.PodStreamService", ServingStatus.SERVING);
         return this;
+    }
+
+    /**
+     * Runs {@code bootstrap}, and again while the store has no leader (a server started together
+     * with its peers, or just after one of them, while they elect one), for up to a minute.
+     */
+    private static void whenTheStoreAnswers(Runnable bootstrap) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        long pauseMillis = 100;
+        while (true) {
+            try {
+                bootstrap.run();
+                return;
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the store to elect a leader", e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 1000);
+        }
     }
 
     public int port() {
