@@ -88,13 +88,18 @@ record Alert(
         };
     }
 
-    /** Repeats of one involved object's reason form a group. */
+    /**
+     * Repeats form a group: Events about one involved object with the same reason and message (a
+     * liveness probe failing the same way again), whether the recorder raised one Event's count or
+     * wrote new ones. A different message (a readiness failure at start, then a liveness failure
+     * later) is a different problem and alerts on its own.
+     */
     String groupKey() {
-        return groupKey(namespace, objectKind + "/" + objectName, reason);
+        return groupKey(namespace, objectKind + "/" + objectName, reason, message);
     }
 
-    static String groupKey(String namespace, String object, String reason) {
-        return namespace + "|" + object + "|" + reason;
+    static String groupKey(String namespace, String object, String reason, String message) {
+        return namespace + "|" + object + "|" + reason + "|" + message;
     }
 
     AlertOrder order() {

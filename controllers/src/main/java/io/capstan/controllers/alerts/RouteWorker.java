@@ -142,9 +142,13 @@ final class RouteWorker implements Runnable {
         if (status.hasLastDelivered()) {
             AlertDelivery last = status.getLastDelivered();
             considered = AlertOrder.of(last);
-            lastAlertByGroup.put(
-                    Alert.groupKey(last.getEventNamespace(), last.getObject(), last.getReason()),
-                    ProtoTimes.toInstant(last.getTime()));
+            // the delivery does not keep the message: the group is known while its Event is
+            events.indexer()
+                    .get(last.getEventNamespace(), last.getEventName())
+                    .ifPresent(event -> lastAlertByGroup.put(
+                            Alert.groupKey(
+                                    last.getEventNamespace(), last.getObject(), last.getReason(), event.getMessage()),
+                            ProtoTimes.toInstant(last.getTime())));
         } else {
             Instant created = ProtoTimes.toInstant(route.getMetadata().getCreationTimestamp());
             considered = AlertOrder.before(created.truncatedTo(ChronoUnit.SECONDS));

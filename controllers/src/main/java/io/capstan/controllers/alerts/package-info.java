@@ -24,9 +24,11 @@
  * delivered (or grouped away) and is never sent again; so a restart re-sends at most the one alert
  * that was in flight. An Event that arrives late with a lastTimestamp before the cursor is not sent.
  *
- * <p><b>Grouping.</b> After an alert about (object, reason), repeats whose lastTimestamp is within
- * {@code group_window_seconds} of that alert's are skipped (they move the cursor); the first repeat
- * after the window is sent with its count. The window state lives in memory and is rebuilt on
- * restart from {@code last_delivered} only.
+ * <p><b>Grouping.</b> After an alert about (object, reason, message), repeats whose lastTimestamp
+ * is within {@code group_window_seconds} of that alert's are skipped (they move the cursor); the
+ * first repeat after the window is sent with its count. A repeat is the same Event with a higher
+ * count or a new Event saying the same thing; another message for the same object and reason
+ * (readiness failing at start, liveness failing later) is sent on its own. The window state lives
+ * in memory and is rebuilt on restart from {@code last_delivered} only (while its Event exists).
  */
 package io.capstan.controllers.alerts;

@@ -155,6 +155,11 @@ class AlertControllerIT {
     }
 
     private Event event(String name, String kind, String object, String reason, Event.Type type, int second) {
+        return event(name, kind, object, reason, reason + " happened to " + object, type, second);
+    }
+
+    private Event event(
+            String name, String kind, String object, String reason, String message, Event.Type type, int second) {
         return api.events()
                 .create(Event.newBuilder()
                         .setMetadata(ObjectMeta.newBuilder().setName(name).setNamespace(ns))
@@ -164,7 +169,7 @@ class AlertControllerIT {
                                 .setNamespace(ns)
                                 .setUid("uid-" + object))
                         .setReason(reason)
-                        .setMessage(reason + " happened to " + object)
+                        .setMessage(message)
                         .setType(type)
                         .setCount(1)
                         .setFirstTimestamp(ProtoTimes.toTimestamp(base.plusSeconds(second)))
@@ -174,6 +179,10 @@ class AlertControllerIT {
 
     private Event warning(String name, String object, String reason, int second) {
         return event(name, "Pod", object, reason, Event.Type.TYPE_WARNING, second);
+    }
+
+    private Event warning(String name, String object, String reason, String message, int second) {
+        return event(name, "Pod", object, reason, message, Event.Type.TYPE_WARNING, second);
     }
 
     private Event repeat(Event event, int second) {
@@ -256,6 +265,22 @@ class AlertControllerIT {
         assertThat(fourth.getCount()).isEqualTo(4);
         WebhookReceiver.Request last = receiver.requests().get(2);
         assertThat(last.body().get("text").asText()).endsWith("(x4)");
+    }
+
+    @Test
+    void anotherMessageAboutTheSameObjectAndReasonIsNotGroupedButTheSameMessageIs() throws Exception {
+        WebhookReceiver receiver = receiver();
+        startController();
+        route("by-message", receiver, AlertMatch.newBuilder(), 60);
+
+        Event readiness = warning("e1", "api-1", "Unhealthy", "Readiness probe failed: connection refused", 0);
+        awaitAccepted(receiver, key(readiness));
+        Event sameAgain = warning("e2", "api-1", "Unhealthy", "Readiness probe failed: connection refused", 5);
+        Event liveness = warning("e3", "api-1", "Unhealthy", "Liveness probe failed: body at /0 is null", 10);
+
+        awaitAccepted(receiver, key(readiness), key(liveness));
+        assertThat(receiver.accepted()).doesNotContain(key(sameAgain));
+        assertThat(receiver.requests().get(1).body().get("text").asText()).contains("Liveness probe failed");
     }
 
     @Test
