@@ -103,6 +103,10 @@ public final class DemoWebServer implements AutoCloseable {
             Duration drain,
             @Nullable URI upstream)
             throws IOException {
+        // read once, when the JVM's first server is made: without it the JDK server writes the headers
+        // and the body as two segments with Nagle on, and each answer waits ~40 ms for the client's
+        // delayed ACK
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "demo-web-http");
