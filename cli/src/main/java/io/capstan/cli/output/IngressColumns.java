@@ -2,10 +2,15 @@ package io.capstan.cli.output;
 
 import io.capstan.proto.api.v1.AlertDelivery;
 import io.capstan.proto.api.v1.AlertRoute;
+import io.capstan.proto.api.v1.HttpIngressPath;
 import io.capstan.proto.api.v1.Ingress;
+import io.capstan.proto.api.v1.IngressBackend;
 import io.capstan.proto.api.v1.IngressLoadBalancerIngress;
 import io.capstan.proto.api.v1.IngressRule;
+import io.capstan.proto.api.v1.IngressSpec;
+import io.capstan.proto.api.v1.ServiceBackendPort;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,8 +21,12 @@ final class IngressColumns {
 
     private IngressColumns() {}
 
-    /** NAME CLASS HOSTS ADDRESS PORTS AGE. */
-    static List<String> ingress(Ingress ingress, String age) {
+    /**
+     * NAME CLASS HOSTS ADDRESS PORTS AGE, and when wide RULES: each path as {@code
+     * host/path=service:port} (Exact paths marked {@code (exact)}), then the default backend as
+     * {@code *=service:port}.
+     */
+    static List<String> ingress(Ingress ingress, boolean wide, String age) {
         Set<String> hosts = new LinkedHashSet<>();
         for (IngressRule rule : ingress.getSpec().getRulesList()) {
             hosts.add(rule.getHost().isEmpty() ? "*" : rule.getHost());
@@ -30,13 +39,38 @@ final class IngressColumns {
             entry.getPortsList().forEach(p -> ports.add(String.valueOf(p.getPort())));
         }
         String className = ingress.getSpec().getIngressClassName();
-        return List.of(
+        List<String> cells = new ArrayList<>(List.of(
                 ingress.getMetadata().getName(),
                 className.isEmpty() ? NONE : className,
                 hosts.isEmpty() ? "*" : String.join(",", hosts),
                 addresses.isEmpty() ? "" : String.join(",", addresses),
                 ports.isEmpty() ? "" : String.join(",", ports),
-                age);
+                age));
+        if (wide) {
+            cells.add(rules(ingress.getSpec()));
+        }
+        return cells;
+    }
+
+    private static String rules(IngressSpec spec) {
+        List<String> rules = new ArrayList<>();
+        for (IngressRule rule : spec.getRulesList()) {
+            String host = rule.getHost().isEmpty() ? "*" : rule.getHost();
+            for (HttpIngressPath path : rule.getHttp().getPathsList()) {
+                String exact = path.getPathType() == HttpIngressPath.PathType.PATH_TYPE_EXACT ? "(exact)" : "";
+                rules.add(host + path.getPath() + exact + "=" + backend(path.getBackend()));
+            }
+        }
+        if (spec.hasDefaultBackend()) {
+            rules.add("*=" + backend(spec.getDefaultBackend()));
+        }
+        return rules.isEmpty() ? NONE : String.join(",", rules);
+    }
+
+    private static String backend(IngressBackend backend) {
+        ServiceBackendPort port = backend.getService().getPort();
+        return backend.getService().getName() + ":"
+                + (port.getName().isEmpty() ? String.valueOf(port.getNumber()) : port.getName());
     }
 
     /** NAME WEBHOOK DELIVERED LAST DELIVERED LAST ERROR AGE. */

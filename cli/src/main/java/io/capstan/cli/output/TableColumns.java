@@ -63,7 +63,10 @@ public final class TableColumns {
             case NAMESPACE -> List.of("NAME", "STATUS", "AGE");
             case EVENT -> List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
             case ENDPOINTS, LEASE -> List.of("NAME", "AGE");
-            case INGRESS -> List.of("NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE");
+            case INGRESS ->
+                wide
+                        ? List.of("NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE", "RULES")
+                        : List.of("NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE");
             case ALERT_ROUTE -> List.of("NAME", "WEBHOOK", "DELIVERED", "LAST DELIVERED", "LAST ERROR", "AGE");
         };
     }
@@ -107,7 +110,7 @@ public final class TableColumns {
             }
             case EVENT -> event(object.getEvent(), now);
             case ENDPOINTS, LEASE -> List.of(name, age);
-            case INGRESS -> IngressColumns.ingress(object.getIngress(), age);
+            case INGRESS -> IngressColumns.ingress(object.getIngress(), wide, age);
             case ALERT_ROUTE -> IngressColumns.alertRoute(object.getAlertRoute(), now, age);
         };
     }

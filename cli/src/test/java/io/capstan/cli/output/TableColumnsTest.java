@@ -156,6 +156,33 @@ class TableColumnsTest {
     }
 
     @Test
+    void ingressesShowHostsAndAddressAndWideAddsPathsAndBackends() {
+        String ingress = """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: site, namespace: default, creationTimestamp: "2026-01-02T03:03:00Z"}
+                spec:
+                  defaultBackend: {service: {name: fallback, port: {number: 8080}}}
+                  rules:
+                  - host: yourwebsite.local
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: front, port: {name: http}}}}
+                      - {path: /api, pathType: Exact, backend: {service: {name: api, port: {number: 80}}}}
+                status:
+                  loadBalancer: {ingress: [{ip: 127.0.0.1, ports: [{port: 8080}]}]}
+                """;
+        assertThat(table(ingress, false, false)).isEqualTo("""
+                NAME   CLASS    HOSTS               ADDRESS     PORTS   AGE
+                site   <none>   yourwebsite.local   127.0.0.1   8080    65s
+                """);
+        assertThat(table(ingress, true, false))
+                .isEqualTo("NAME   CLASS    HOSTS               ADDRESS     PORTS   AGE   RULES\n"
+                        + "site   <none>   yourwebsite.local   127.0.0.1   8080    65s   yourwebsite.local/=front:http,"
+                        + "yourwebsite.local/api(exact)=api:80,*=fallback:8080\n");
+    }
+
+    @Test
     void otherKindsShowNameAndAge() {
         assertThat(table("""
                         apiVersion: coordination.k8s.io/v1
