@@ -1,13 +1,13 @@
 package io.capstan.e2e;
 
+import static io.capstan.e2e.LocalCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.capstan.e2e.LocalCluster.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,17 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,58 +37,37 @@ import org.junit.jupiter.api.Test;
  * the example's node port moved to a free one, so that it runs beside other local clusters.
  */
 class QuickstartIT {
-    private static final Path ROOT =
-            Path.of(System.getProperty("capstan.root", "..")).toAbsolutePath().normalize();
-    private static final Path CLUSTER_SH = ROOT.resolve("deploy/local/cluster.sh");
-    private static final Path CAPSTAN = ROOT.resolve("bin/capstan");
-    private static final Path WEB_YAML = ROOT.resolve("deploy/examples/web.yaml");
-    /** Base ports of cluster.sh, each moved by the offset. */
-    private static final int[] BASE_PORTS = {
-        6443, 16443, 26443, 2379, 22379, 32379, 2380, 22380, 32380, 2381, 22381, 32381, 10250, 10251
-    };
+    private static final Path WEB_YAML = LocalCluster.ROOT.resolve("deploy/examples/web.yaml");
 
-    private Path dir;
-    private Map<String, String> env;
+    private LocalCluster cluster;
     private int nodePort;
-    private boolean up;
 
     @BeforeEach
     void chooseDirectoryAndPorts() throws IOException {
-        int offset = freeOffset();
-        nodePort = freeNodePort(offset);
-        dir = ROOT.resolve("e2e/target/quickstart-" + offset + "-" + System.currentTimeMillis());
-        Files.createDirectories(dir);
-        env = new LinkedHashMap<>();
-        env.put("CAPSTAN_DIR", dir.toString());
-        env.put("CAPSTAN_PORT_OFFSET", Integer.toString(offset));
-        env.put("CAPSTAN_WEB_NODE_PORT", Integer.toString(nodePort));
-        env.put("CAPSTAN_CONFIG", dir.resolve("config").toString());
+        cluster = LocalCluster.create("quickstart", Map.of());
+        nodePort = cluster.nodePort();
     }
 
     @AfterEach
     void downAfterAFailure() throws Exception {
-        if (up) {
-            run(Duration.ofMinutes(2), CLUSTER_SH.toString(), "down");
-        }
+        cluster.close();
     }
 
     @Test
     void quickstartFromUpToDownLeavesNothingBehind() throws Exception {
         Instant start = Instant.now();
-        up = true;
-        Result upResult = run(Duration.ofMinutes(6), CLUSTER_SH.toString(), "up", "--runtime", "process");
-        assertThat(upResult.exitCode()).as(upResult.output()).isZero();
+        Result upResult = cluster.up("--runtime", "process");
         assertThat(upResult.output())
-                .contains("cluster data and logs: " + dir)
+                .contains("cluster data and logs: " + cluster.dir())
                 .contains("$ curl 127.0.0.1:" + nodePort)
                 .containsPattern("hello from web-\\S+ v1");
-        List<Long> clusterPids = pids(run(Duration.ofSeconds(30), CLUSTER_SH.toString(), "pids"));
+        List<Long> clusterPids = cluster.pids();
         assertThat(clusterPids).hasSize(6); // 3 servers, the controller-manager, 2 kubelets
 
         // apply as a user would; the same objects again change nothing
         Path v1 = manifest("v1");
         Path v2 = manifest("v2");
-        capstanOk("apply", "-f", v1.toString());
+        cluster.capstanOk("apply", "-f", v1.toString());
         awaitWebPods("v1 replicas Ready", Duration.ofMinutes(2));
 
         Set<String> replicas = new HashSet<>();
@@ -103,20 +77,19 @@ class QuickstartIT {
         });
 
         rollout("v2", "apply", "-f", v2.toString());
-        assertThat(capstanOk("rollout", "history", "deployment/web").output())
+        assertThat(cluster.capstanOk("rollout", "history", "deployment/web").output())
                 .containsPattern("(?m)^1\\s")
                 .containsPattern("(?m)^2\\s");
         rollout("v1", "rollout", "undo", "deployment/web"); // back to the first revision's template
 
-        Result deleted = capstanOk("delete", "-f", v1.toString(), "--cascade=background");
+        Result deleted = cluster.capstanOk("delete", "-f", v1.toString(), "--cascade=background");
         assertThat(deleted.output()).contains("deployment/web deleted").contains("service/web deleted");
         await("the web pods gone with their Deployment", Duration.ofMinutes(2), () -> {
-            Result pods = capstan("get", "pods", "-l", "app=web", "--no-headers");
+            Result pods = cluster.capstan("get", "pods", "-l", "app=web", "--no-headers");
             return pods.exitCode() == 0 && pods.output().strip().startsWith("No resources found");
         });
 
-        Result down = run(Duration.ofMinutes(2), CLUSTER_SH.toString(), "down");
-        up = false;
+        Result down = cluster.down();
         assertThat(down.exitCode()).as(down.output()).isZero();
         assertThat(down.output()).contains("no pod process or container of this cluster is left");
         for (long pid : clusterPids) {
@@ -124,8 +97,10 @@ class QuickstartIT {
                     .as("pid %d of the cluster after down", pid)
                     .isEmpty();
         }
-        assertThat(podProcesses()).as("processes of this cluster's pods").isEmpty();
-        assertThat(pgrep(dir.toString()))
+        assertThat(cluster.podProcesses())
+                .as("processes of this cluster's pods")
+                .isEmpty();
+        assertThat(LocalCluster.pgrep(cluster.dir().toString()))
                 .as("processes naming the cluster's directory")
                 .isEmpty();
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofMinutes(10));
@@ -139,10 +114,10 @@ class QuickstartIT {
     private void rollout(String version, String... command) throws Exception {
         try (Traffic traffic = Traffic.start(nodePort)) {
             await("traffic flowing before the rollout", Duration.ofSeconds(30), () -> traffic.ok() >= 5);
-            capstanOk(command);
-            Result status = run(
+            cluster.capstanOk(command);
+            Result status = cluster.run(
                     Duration.ofMinutes(5),
-                    CAPSTAN.toString(),
+                    LocalCluster.CAPSTAN.toString(),
                     "rollout",
                     "status",
                     "deployment/web",
@@ -162,7 +137,7 @@ class QuickstartIT {
     /** Exactly 3 pods labelled app=web, all Running and Ready, none terminating. */
     private void awaitWebPods(String what, Duration timeout) throws Exception {
         await(what, timeout, () -> {
-            Result pods = capstan("get", "pods", "-l", "app=web", "--no-headers");
+            Result pods = cluster.capstan("get", "pods", "-l", "app=web", "--no-headers");
             if (pods.exitCode() != 0) {
                 return false;
             }
@@ -176,7 +151,7 @@ class QuickstartIT {
                 .replace("nodePort: 30080", "nodePort: " + nodePort)
                 .replace("- {name: MESSAGE, value: v1}", "- {name: MESSAGE, value: " + version + "}");
         assertThat(text).contains("value: " + version + "}").contains("nodePort: " + nodePort);
-        Path file = dir.resolve("web-" + version + ".yaml");
+        Path file = cluster.dir().resolve("web-" + version + ".yaml");
         Files.writeString(file, text);
         return file;
     }
@@ -188,156 +163,6 @@ class QuickstartIT {
     private static String pod(String answer) {
         String[] words = answer.trim().split(" ");
         return words.length >= 3 ? words[2] : answer;
-    }
-
-    // ---- processes
-
-    record Result(int exitCode, String output) {}
-
-    private Result capstan(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(CAPSTAN.toString());
-        command.addAll(List.of(args));
-        return run(Duration.ofSeconds(60), command.toArray(String[]::new));
-    }
-
-    private Result capstanOk(String... args) throws Exception {
-        Result result = capstan(args);
-        assertThat(result.exitCode())
-                .as("capstan %s: %s", String.join(" ", args), result.output())
-                .isZero();
-        return result;
-    }
-
-    private Result run(Duration timeout, String... command) throws Exception {
-        Path output = Files.createTempFile(dir, "run-", ".out");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                fail(String.join(" ", command) + " did not end within " + timeout + ":\n" + Files.readString(output));
-            }
-            return new Result(process.exitValue(), Files.readString(output));
-        } finally {
-            process.destroyForcibly();
-            Files.deleteIfExists(output);
-        }
-    }
-
-    private static List<Long> pids(Result result) {
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        return result.output()
-                .lines()
-                .filter(l -> l.matches("\\d+"))
-                .map(Long::parseLong)
-                .toList();
-    }
-
-    /** Processes whose environment names a pod root under the cluster's directory (CAPSTAN_POD_ROOT). */
-    private List<Long> podProcesses() throws IOException {
-        byte[] marker = ("CAPSTAN_POD_ROOT=" + dir + "/").getBytes(StandardCharsets.UTF_8);
-        List<Long> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .toList()) {
-                byte[] environ;
-                try {
-                    environ = Files.readAllBytes(proc.resolve("environ"));
-                } catch (IOException e) {
-                    continue; // gone meanwhile, or not ours to read
-                }
-                if (indexOf(environ, marker) >= 0) {
-                    found.add(Long.parseLong(proc.getFileName().toString()));
-                }
-            }
-        }
-        return found;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    private static List<String> pgrep(String pattern) throws Exception {
-        Process process = new ProcessBuilder("pgrep", "-af", pattern)
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        long self = ProcessHandle.current().pid();
-        return out.lines()
-                .filter(l -> !l.isBlank())
-                .filter(l -> !l.startsWith(self + " "))
-                .filter(l -> !l.contains("pgrep -af"))
-                .toList();
-    }
-
-    // ---- ports
-
-    private static int freeOffset() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int offset = ThreadLocalRandom.current().nextInt(1000, 30000);
-            boolean free = true;
-            for (int base : BASE_PORTS) {
-                free &= isFree(base + offset);
-            }
-            if (free) {
-                return offset;
-            }
-        }
-        throw new IllegalStateException("no free port offset found in 100 attempts");
-    }
-
-    private static int freeNodePort(int offset) {
-        Set<Integer> cluster = new HashSet<>();
-        for (int base : BASE_PORTS) {
-            cluster.add(base + offset);
-        }
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(30100, 32700);
-            if (!cluster.contains(port) && isFree(port)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free node port found in 100 attempts");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Polls {@code check} every 200 ms (each check starts a JVM or opens a connection) until it holds. */
-    private static void await(String what, Duration timeout, Check check) {
-        Awaitility.await(what)
-                .atMost(timeout)
-                .pollInterval(Duration.ofMillis(200))
-                .pollInSameThread()
-                .until(check::done);
-    }
-
-    @FunctionalInterface
-    interface Check {
-        boolean done() throws Exception;
     }
 
     /** A client sending GET / over a new connection each time, until closed. */
