@@ -49,8 +49,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Requests per second and latency through the ingress proxy ({@link IngressProxy}, in this process)
- * to 3 backends, side by side with the same load sent straight to one backend and, if asked,
+ * Requests per second and latency through the ingress proxy ({@link IngressProxy}: a running one,
+ * e.g. a kubelet's, given by {@code --ingress}, else one started in this process) to 3 backends, side by side with the same load sent straight to one backend and, if asked,
  * through nginx routing to the same 3 backends. Against a running control plane: the bench writes a
  * Service, its Endpoints (the 3 backends, JDK HttpServers on 127.0.0.1 in this process, answering a
  * fixed 13-byte body) and an Ingress for host {@code bench.local}, path {@code /}, then waits until
@@ -123,7 +123,22 @@ public final class IngressBench implements Callable<Integer> {
             description = "Worker threads of each backend's HttpServer (default ${DEFAULT-VALUE})")
     int backendThreads = 4;
 
-    @Option(names = "--event-loops", description = "Event loops of the ingress proxy (default: IngressConfig's)")
+    @Option(
+            names = "--ingress",
+            description = "HOST:PORT of a running ingress proxy to measure (a kubelet's, as shipped) instead of one"
+                    + " started in this process")
+    @Nullable
+    String ingressProxy;
+
+    @Option(
+            names = "--ingress-pid",
+            description = "Pid of the process serving --ingress (its CPU per request is reported)")
+    @Nullable
+    Long ingressPid;
+
+    @Option(
+            names = "--event-loops",
+            description = "Event loops of the ingress proxy started in this process (default: IngressConfig's)")
     @Nullable
     Integer eventLoops;
 
@@ -180,11 +195,19 @@ public final class IngressBench implements Callable<Integer> {
             if (eventLoops != null) {
                 config = config.withEventLoopThreads(eventLoops);
             }
-            try (IngressProxy proxy = IngressProxy.start(client, config, "127.0.0.1")) {
-                InetSocketAddress ingress = new InetSocketAddress(
-                        InetAddress.getLoopbackAddress(), proxy.address().getPort());
+            @Nullable String external = ingressProxy;
+            try (@Nullable
+                    IngressProxy proxy = external == null ? IngressProxy.start(client, config, "127.0.0.1") : null) {
+                InetSocketAddress ingress = external != null
+                        ? parseHostPort(external)
+                        : new InetSocketAddress(
+                                InetAddress.getLoopbackAddress(),
+                                java.util.Objects.requireNonNull(proxy)
+                                        .address()
+                                        .getPort());
                 awaitAnswer(ingress, "the ingress proxy");
-                System.out.println("ingress proxy on " + ingress + " routes " + HOST);
+                System.out.println("ingress proxy " + (proxy != null ? "(in this process) " : "") + "on " + ingress
+                        + " routes " + HOST);
 
                 @Nullable InetSocketAddress nginxAddress = null;
                 if (nginxDir != null) {
@@ -200,10 +223,12 @@ public final class IngressBench implements Callable<Integer> {
                 }
 
                 List<Result> results = new ArrayList<>();
-                results.add(measure("ingress", ingress));
-                results.add(measure("direct", new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(0))));
+                List<Long> ingressPids = ingressPid != null ? List.of(ingressPid) : List.of();
+                results.add(measure("ingress", ingress, ingressPids));
+                results.add(measure(
+                        "direct", new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(0)), List.of()));
                 if (nginxAddress != null) {
-                    results.add(measure("nginx", nginxAddress));
+                    results.add(measure("nginx", nginxAddress, nginxPids(nginxProcess)));
                 }
                 printTable(results);
             }
@@ -303,7 +328,22 @@ public final class IngressBench implements Callable<Integer> {
         throw new IllegalStateException(what + " did not answer 200 within " + ROUTE_TIMEOUT + ": " + last);
     }
 
-    private Result measure(String name, InetSocketAddress address) throws InterruptedException {
+    /** nginx's master and workers, or nothing when the bench did not start it. */
+    private static List<Long> nginxPids(@Nullable Process nginx) {
+        if (nginx == null) {
+            return List.of();
+        }
+        List<Long> pids = new ArrayList<>();
+        pids.add(nginx.pid());
+        nginx.descendants().forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
+    /**
+     * Loads {@code address} and reports it; when {@code proxyPids} names the processes serving it,
+     * also their CPU time per request over the measured part.
+     */
+    private Result measure(String name, InetSocketAddress address, List<Long> proxyPids) throws InterruptedException {
         System.out.printf(
                 Locale.ROOT,
                 "%s: %d connections to %s, %s warm-up, %s measured%n",
@@ -327,12 +367,32 @@ public final class IngressBench implements Callable<Integer> {
             threads.add(t);
             t.start();
         }
+        @Nullable ProcessUsage usage = null;
+        if (!proxyPids.isEmpty()) {
+            long untilMeasured = measureFrom - System.nanoTime();
+            if (untilMeasured > 0) {
+                TimeUnit.NANOSECONDS.sleep(untilMeasured);
+            }
+            List<ProcessUsage.Watched> watched = new ArrayList<>();
+            proxyPids.forEach(pid -> watched.add(new ProcessUsage.Watched("proxy-" + pid, pid)));
+            usage = ProcessUsage.start(watched);
+        }
         // each thread stops by `end`, plus at most one socket timeout for a request under way
         long joinDeadline = end + SOCKET_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
         for (Thread t : threads) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
         }
+        double proxyCpuSeconds = -1;
+        if (usage != null) {
+            proxyCpuSeconds = usage.finish().stream()
+                    .mapToDouble(ProcessUsage.Usage::cpuSeconds)
+                    .filter(cpu -> cpu >= 0)
+                    .sum();
+        }
         double elapsed = duration.toNanos() / 1e9;
+        // the CPU window runs until every thread stopped, a little past `end`: a slight overestimate
+        double proxyCpuMicrosPerRequest =
+                proxyCpuSeconds < 0 || ops.sum() == 0 ? -1 : proxyCpuSeconds * 1e6 / ops.sum();
         Map<String, Long> byKind = new TreeMap<>();
         errors.forEach((k, v) -> byKind.put(k, v.sum()));
         long errorTotal = byKind.values().stream().mapToLong(Long::longValue).sum();
@@ -347,6 +407,9 @@ public final class IngressBench implements Callable<Integer> {
                 .put("throughput", ops.sum() / elapsed);
         latencies.addTo(summary, "");
         summary.put("loadAverage1m", loadAtStart);
+        if (proxyCpuSeconds >= 0) {
+            summary.put("proxyCpuSeconds", proxyCpuSeconds).put("proxyCpuMicrosPerRequest", proxyCpuMicrosPerRequest);
+        }
         summary.print(System.out);
         return new Result(
                 name,
@@ -355,7 +418,8 @@ public final class IngressBench implements Callable<Integer> {
                 latencies.percentileMillis(90),
                 latencies.percentileMillis(99),
                 latencies.maxMillis(),
-                errorTotal);
+                errorTotal,
+                proxyCpuMicrosPerRequest);
     }
 
     /** One connection's closed loop: a request, its answer, the next; reconnects after a failure. */
@@ -419,31 +483,42 @@ public final class IngressBench implements Callable<Integer> {
 
     /** One target's figures for the table. */
     private record Result(
-            String target, double throughput, double p50Ms, double p90Ms, double p99Ms, double maxMs, long errors) {}
+            String target,
+            double throughput,
+            double p50Ms,
+            double p90Ms,
+            double p99Ms,
+            double maxMs,
+            long errors,
+            double proxyCpuMicrosPerRequest) {}
 
     private static void printTable(List<Result> results) {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "%-8s %12s %9s %9s %9s %9s %8s%n",
+                "%-8s %12s %9s %9s %9s %9s %8s %12s%n",
                 "target",
                 "requests/s",
                 "p50 ms",
                 "p90 ms",
                 "p99 ms",
                 "max ms",
-                "errors");
+                "errors",
+                "proxy us/req");
         for (Result r : results) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-8s %12.0f %9.3f %9.3f %9.3f %9.3f %8d%n",
+                    "%-8s %12.0f %9.3f %9.3f %9.3f %9.3f %8d %12s%n",
                     r.target(),
                     r.throughput(),
                     r.p50Ms(),
                     r.p90Ms(),
                     r.p99Ms(),
                     r.maxMs(),
-                    r.errors());
+                    r.errors(),
+                    r.proxyCpuMicrosPerRequest() < 0
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.1f", r.proxyCpuMicrosPerRequest()));
         }
         System.out.flush();
     }

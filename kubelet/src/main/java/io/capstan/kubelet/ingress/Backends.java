@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A route's ready endpoints, read from the informers' caches at each request (so they follow
@@ -29,7 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Backends {
     private final Indexer<Service> services;
     private final Indexer<Endpoints> endpoints;
-    private final ConcurrentHashMap<String, AtomicInteger> turns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
+
+    /** A route's turn counter and its endpoints as last computed, from those very objects. */
+    private static final class Target {
+        final AtomicInteger turn = new AtomicInteger();
+        volatile @Nullable Resolved resolved;
+    }
+
+    private record Resolved(Service service, Endpoints endpoints, List<InetSocketAddress> ready) {}
 
     Backends(Indexer<Service> services, Indexer<Endpoints> endpoints) {
         this.services = services;
@@ -38,6 +47,14 @@ final class Backends {
 
     /** The ready endpoints of {@code route} now, in the Endpoints' order; empty when none. */
     List<InetSocketAddress> of(Route route) {
+        return of(route, new Target());
+    }
+
+    /**
+     * As {@link #of(Route)}, reusing {@code target}'s last list while the caches hold the same
+     * Service and Endpoints objects (an informer replaces an object when it changes).
+     */
+    private List<InetSocketAddress> of(Route route, Target target) {
         IngressServiceBackend backend = route.backend();
         Optional<Service> service = services.get(route.namespace(), backend.getName());
         if (service.isEmpty()) {
@@ -48,16 +65,23 @@ final class Backends {
         if (port.isEmpty() || list.isEmpty()) {
             return List.of();
         }
-        return ready(list.get(), port.get());
+        Resolved last = target.resolved;
+        if (last != null && last.service() == service.get() && last.endpoints() == list.get()) {
+            return last.ready();
+        }
+        List<InetSocketAddress> ready = ready(list.get(), port.get());
+        target.resolved = new Resolved(service.get(), list.get(), ready);
+        return ready;
     }
 
     /** The next endpoint of {@code route} in turn that is not in {@code tried}; empty when none. */
     Optional<InetSocketAddress> next(Route route, Set<InetSocketAddress> tried) {
-        List<InetSocketAddress> current = of(route);
+        Target target = targets.computeIfAbsent(route.text(), k -> new Target());
+        List<InetSocketAddress> current = of(route, target);
         if (current.isEmpty()) {
             return Optional.empty();
         }
-        AtomicInteger turn = turns.computeIfAbsent(route.text(), k -> new AtomicInteger());
+        AtomicInteger turn = target.turn;
         for (int i = 0; i < current.size(); i++) {
             InetSocketAddress candidate = current.get(Math.floorMod(turn.getAndIncrement(), current.size()));
             if (!tried.contains(candidate)) {
