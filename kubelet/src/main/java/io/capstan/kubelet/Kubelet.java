@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * pod worker ({@link PodWorkers}), with ConfigMaps, Secrets and Endpoints cached for the workers'
  * environment, volumes and graceful termination; Services too, for the containers' service
  * variables and for the node's cluster DNS ({@link DnsServer}), which answers from the same caches.
+ * Its one Services informer and one Endpoints informer are shared with the node's {@link
+ * ServiceProxy} and {@link IngressProxy}, which add their handlers to them; the kubelet starts and
+ * closes them.
  */
 public final class Kubelet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
@@ -64,6 +67,9 @@ public final class Kubelet implements AutoCloseable {
     private final PodWorkers workers;
     private final ApiEventRecorder events;
     private final List<Informer<?>> informers = new ArrayList<>();
+    // shared with the service proxy and the ingress proxy, as client-go's shared informer factory
+    private final Informer<Service> services;
+    private final Informer<Endpoints> endpoints;
     private static final int PROBE_THREADS = 8;
     private @Nullable ExecutorService probeExecutor;
     private @Nullable ThreadScheduler probeScheduler;
@@ -95,8 +101,15 @@ public final class Kubelet implements AutoCloseable {
         }
         Informer<ConfigMap> configMaps = Informer.create(client.configMaps(), ListOptions.all(), INFORMER_RESYNC);
         Informer<Secret> secrets = Informer.create(client.secrets(), ListOptions.all(), INFORMER_RESYNC);
-        Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), INFORMER_RESYNC);
-        Informer<Service> services = Informer.create(client.services(), ListOptions.all(), INFORMER_RESYNC);
+        // Endpoints are never resynced: no consumer needs it (the pod workers' handler ignores resyncs).
+        // Services are resynced only for the service proxy, which retries failed binds then; nothing
+        // else handles their events.
+        Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), Duration.ZERO);
+        ProxyConfig proxyConfig = config.proxy();
+        Duration servicesResync = proxyConfig == null ? INFORMER_RESYNC : proxyConfig.resyncPeriod();
+        Informer<Service> services = Informer.create(client.services(), ListOptions.all(), servicesResync);
+        this.services = services;
+        this.endpoints = endpoints;
         this.serviceLookup = ServiceLookup.of(services.indexer(), endpoints.indexer());
         Informer<Pod> pods = Informer.create(
                 client.pods(), ListOptions.all().withFieldSelector("spec.nodeName=" + nodeName), INFORMER_RESYNC);
@@ -231,7 +244,7 @@ public final class Kubelet implements AutoCloseable {
         kubelet.workers.markSynced();
         ProxyConfig proxyConfig = config.proxy();
         if (proxyConfig != null) {
-            kubelet.proxy = ServiceProxy.start(client, proxyConfig, kubelet.events);
+            kubelet.proxy = ServiceProxy.start(kubelet.services, kubelet.endpoints, proxyConfig, kubelet.events);
         }
         DnsConfig dnsConfig = config.dns();
         if (dnsConfig != null) {
@@ -246,8 +259,8 @@ public final class Kubelet implements AutoCloseable {
         IngressConfig ingressConfig = config.ingress();
         if (ingressConfig != null) {
             try {
-                kubelet.ingress =
-                        IngressProxy.start(client, ingressConfig, config.node().address());
+                kubelet.ingress = IngressProxy.start(
+                        client, ingressConfig, config.node().address(), kubelet.services, kubelet.endpoints);
             } catch (UncheckedIOException e) {
                 // the node's pods run regardless; the port may be held by a socket without SO_REUSEPORT
                 log.warn("No ingress proxy on this node: {}", e.getMessage());

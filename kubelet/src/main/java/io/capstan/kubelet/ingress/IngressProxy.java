@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * IngressConfig#maxBodyBytes()} (not streamed); no TLS, no HTTP/2, no WebSocket upgrades (Upgrade is
  * a hop-by-hop header and is dropped).
  *
- * <p><b>Threads.</b> Three informer threads, one status writer and {@link
+ * <p><b>Threads.</b> One Ingress informer thread (and two more, for Services and Endpoints, when it
+ * created those informers rather than being given the kubelet's), one status writer and {@link
  * IngressConfig#eventLoopThreads()} Netty event loops. Thread-safe.
  */
 public final class IngressProxy implements AutoCloseable {
@@ -68,6 +69,7 @@ public final class IngressProxy implements AutoCloseable {
     private final Informer<Ingress> ingresses;
     private final Informer<Service> services;
     private final Informer<Endpoints> endpoints;
+    private final boolean ownsServicesAndEndpoints;
     private final Backends backends;
     private final EventLoopGroup group;
     private final ChannelGroup channels;
@@ -76,11 +78,17 @@ public final class IngressProxy implements AutoCloseable {
     private volatile RouteTable routes = RouteTable.empty();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IngressProxy(ObjectClient client, IngressConfig config, String advertisedAddress)
+    private IngressProxy(
+            ObjectClient client,
+            IngressConfig config,
+            String advertisedAddress,
+            Informer<Service> services,
+            Informer<Endpoints> endpoints,
+            boolean ownsServicesAndEndpoints)
             throws InterruptedException {
-        this.ingresses = Informer.create(client.ingresses(), ListOptions.all(), RESYNC);
-        this.services = Informer.create(client.services(), ListOptions.all(), RESYNC);
-        this.endpoints = Informer.create(client.endpoints(), ListOptions.all(), Duration.ZERO);
+        this.services = services;
+        this.endpoints = endpoints;
+        this.ownsServicesAndEndpoints = ownsServicesAndEndpoints;
         this.backends = new Backends(services.indexer(), endpoints.indexer());
         this.group = new NioEventLoopGroup(config.eventLoopThreads(), new DefaultThreadFactory("ingress-proxy", true));
         this.channels = new DefaultChannelGroup("ingress-proxy", GlobalEventExecutor.INSTANCE);
@@ -120,21 +128,65 @@ public final class IngressProxy implements AutoCloseable {
                     : new IllegalStateException("cannot listen on " + where, e);
         }
         this.listener = bound;
+        this.ingresses = Informer.create(client.ingresses(), ListOptions.all(), RESYNC);
         InetSocketAddress local = (InetSocketAddress) bound.localAddress();
         String address = wildcard(config.address()) ? advertisedAddress : config.address();
         this.statuses = new IngressStatusWriter(client.ingresses(), address, local.getPort());
     }
 
     /**
-     * Binds the listener (throwing {@link UncheckedIOException} at once when it cannot) and starts following Ingresses, Services
-     * and Endpoints through {@code client}.
+     * Binds the listener (throwing {@link UncheckedIOException} at once when it cannot) and starts
+     * following Ingresses, Services and Endpoints through informers of its own on {@code client},
+     * which {@link #close()} closes.
      *
      * @param advertisedAddress the address written into Ingress statuses when the proxy listens on
      *     every address (0.0.0.0 or ::): the node's address
      */
     public static IngressProxy start(ObjectClient client, IngressConfig config, String advertisedAddress)
             throws InterruptedException {
-        IngressProxy proxy = new IngressProxy(client, config, advertisedAddress);
+        Informer<Service> services = Informer.create(client.services(), ListOptions.all(), RESYNC);
+        Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), Duration.ZERO);
+        IngressProxy proxy;
+        try {
+            proxy = start(client, config, advertisedAddress, services, endpoints, true);
+        } catch (InterruptedException | RuntimeException e) {
+            services.close();
+            endpoints.close();
+            throw e;
+        }
+        services.start();
+        endpoints.start();
+        return proxy;
+    }
+
+    /**
+     * Binds the listener (throwing {@link UncheckedIOException} at once when it cannot) and starts
+     * following Ingresses through an informer of its own on {@code client}, and Services and
+     * Endpoints through informers someone else owns, as the kubelet's shared ones: it only reads
+     * their caches, and never starts or closes them.
+     *
+     * @param advertisedAddress as for {@link #start(ObjectClient, IngressConfig, String)}
+     */
+    public static IngressProxy start(
+            ObjectClient client,
+            IngressConfig config,
+            String advertisedAddress,
+            Informer<Service> services,
+            Informer<Endpoints> endpoints)
+            throws InterruptedException {
+        return start(client, config, advertisedAddress, services, endpoints, false);
+    }
+
+    private static IngressProxy start(
+            ObjectClient client,
+            IngressConfig config,
+            String advertisedAddress,
+            Informer<Service> services,
+            Informer<Endpoints> endpoints,
+            boolean ownsServicesAndEndpoints)
+            throws InterruptedException {
+        IngressProxy proxy =
+                new IngressProxy(client, config, advertisedAddress, services, endpoints, ownsServicesAndEndpoints);
         proxy.ingresses.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(Ingress object) {
@@ -155,8 +207,6 @@ public final class IngressProxy implements AutoCloseable {
                 proxy.rebuild();
             }
         });
-        proxy.services.start();
-        proxy.endpoints.start();
         proxy.ingresses.start();
         log.info("Ingress proxy listening on {}", proxy.address());
         return proxy;
@@ -185,15 +235,20 @@ public final class IngressProxy implements AutoCloseable {
         return backends.of(route);
     }
 
-    /** Stops following the API, closes the listener and every connection, stops the event loops. */
+    /**
+     * Stops following the API (closing the Services and Endpoints informers only if it created
+     * them), closes the listener and every connection, stops the event loops.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         ingresses.close();
-        services.close();
-        endpoints.close();
+        if (ownsServicesAndEndpoints) {
+            services.close();
+            endpoints.close();
+        }
         statuses.close();
         listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

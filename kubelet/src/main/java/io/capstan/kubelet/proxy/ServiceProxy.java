@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's service proxy: a TCP proxy on every Service's {@code clusterIP:port} and on its node
  * port, balancing new connections round-robin over the service's ready endpoints, as kube-proxy's
- * userspace mode did. It follows Services and Endpoints through informers of its own and changes
- * its listeners and balancers live.
+ * userspace mode did. It follows Services and Endpoints through informers, its own or the kubelet's
+ * shared ones, and changes its listeners and balancers live.
  *
  * <p><b>What it promises.</b>
  *
@@ -48,39 +48,69 @@ import org.slf4j.LoggerFactory;
  * affinity (ClientIP) is not honoured: every connection is balanced. Source addresses are not
  * preserved: endpoints see the proxy's address.
  *
- * <p><b>Threads.</b> Two informer threads and {@link ProxyConfig#eventLoopThreads()} Netty event
- * loops, whatever the number of services and connections. Thread-safe.
+ * <p><b>Threads.</b> {@link ProxyConfig#eventLoopThreads()} Netty event loops, whatever the number
+ * of services and connections, and the two informer threads when it created its informers.
+ * Thread-safe.
  */
 public final class ServiceProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
 
     private final Informer<Service> services;
     private final Informer<Endpoints> endpoints;
+    private final boolean ownsInformers;
     private final Proxier proxier;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ServiceProxy(Informer<Service> services, Informer<Endpoints> endpoints, Proxier proxier) {
+    private ServiceProxy(
+            Informer<Service> services, Informer<Endpoints> endpoints, boolean ownsInformers, Proxier proxier) {
         this.services = services;
         this.endpoints = endpoints;
+        this.ownsInformers = ownsInformers;
         this.proxier = proxier;
     }
 
     /**
-     * Starts following every namespace's Services and Endpoints through {@code client} and serving
-     * them. Returns at once; listeners are bound as the informers fill (see {@link #awaitSynced}).
+     * Starts following every namespace's Services and Endpoints through informers of its own on
+     * {@code client} (Services resynced every {@link ProxyConfig#resyncPeriod()}, Endpoints never),
+     * which {@link #close()} closes, and serving them. Returns at once; listeners are bound as the
+     * informers fill (see {@link #awaitSynced}).
      *
      * @param events where bind failures are reported (the kubelet's recorder); called on event
      *     loops, so it must not block, as {@code ApiEventRecorder} does not; not closed here
      */
     public static ServiceProxy start(ObjectClient client, ProxyConfig config, EventRecorder events) {
-        Proxier proxier = new Proxier(config, events);
         Informer<Service> services = Informer.create(client.services(), ListOptions.all(), config.resyncPeriod());
         Informer<Endpoints> endpoints = Informer.create(client.endpoints(), ListOptions.all(), Duration.ZERO);
-        ServiceProxy proxy = new ServiceProxy(services, endpoints, proxier);
-        services.addHandler(proxy.handler(Service::getMetadata));
-        endpoints.addHandler(proxy.handler(Endpoints::getMetadata));
+        ServiceProxy proxy = start(services, endpoints, true, config, events);
         services.start();
         endpoints.start();
+        return proxy;
+    }
+
+    /**
+     * Starts serving the Services and Endpoints of informers someone else owns, as the kubelet's
+     * shared ones: adds a handler to each (whether or not they have started; a handler added late
+     * first gets an add for each cached object), never starts or closes them. Bind failures are
+     * retried when {@code services} resyncs, so its resync period should be {@link
+     * ProxyConfig#resyncPeriod()}. Returns at once (see {@link #awaitSynced}).
+     *
+     * @param events as for {@link #start(ObjectClient, ProxyConfig, EventRecorder)}
+     */
+    public static ServiceProxy start(
+            Informer<Service> services, Informer<Endpoints> endpoints, ProxyConfig config, EventRecorder events) {
+        return start(services, endpoints, false, config, events);
+    }
+
+    private static ServiceProxy start(
+            Informer<Service> services,
+            Informer<Endpoints> endpoints,
+            boolean ownsInformers,
+            ProxyConfig config,
+            EventRecorder events) {
+        Proxier proxier = new Proxier(config, events);
+        ServiceProxy proxy = new ServiceProxy(services, endpoints, ownsInformers, proxier);
+        services.addHandler(proxy.handler(Service::getMetadata));
+        endpoints.addHandler(proxy.handler(Endpoints::getMetadata));
         log.info(
                 "Service proxy started: node ports on {}, {} event loop threads",
                 config.nodePortAddress(),
@@ -106,16 +136,19 @@ public final class ServiceProxy implements AutoCloseable {
     }
 
     /**
-     * Stops following the API, closes every listener and then every proxied connection, and stops
-     * the event loops; waits up to about 10 s.
+     * Stops following the API (closing the informers only if it created them; its handlers on
+     * shared ones stay registered but do nothing more), closes every listener and then every
+     * proxied connection, and stops the event loops; waits up to about 10 s.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        services.close();
-        endpoints.close();
+        if (ownsInformers) {
+            services.close();
+            endpoints.close();
+        }
         proxier.close();
         log.info("Service proxy stopped");
     }
@@ -141,6 +174,9 @@ public final class ServiceProxy implements AutoCloseable {
     }
 
     private void sync(ObjectKey key) {
+        if (closed.get()) {
+            return; // a shared informer calls on after close
+        }
         proxier.sync(
                 key,
                 services.indexer().get(key).orElse(null),
