@@ -1,26 +1,17 @@
 package io.capstan.cli;
 
-import io.capstan.client.ApiException;
 import io.capstan.client.DeleteOptions;
 import io.capstan.client.Kind;
-import io.capstan.client.ObjectClient;
 import io.capstan.proto.api.v1.DeleteRequest.PropagationPolicy;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.TypedObject;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan delete TYPE NAME...} or {@code capstan delete -f FILE}: deletes each object and
@@ -29,21 +20,7 @@ import picocli.CommandLine.Spec;
  * exit code is then 1.
  */
 @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete objects by name or by manifest.")
-final class DeleteCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class DeleteCommand extends ObjectVerbCommand {
     @Parameters(paramLabel = "TYPE NAME... | TYPE/NAME...", arity = "0..*", description = "What to delete.")
     List<String> args = new ArrayList<>();
 
@@ -69,42 +46,28 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Capstan capstan = Verbs.root(root);
-        PrintWriter out = Verbs.out(spec);
-        PrintWriter err = Verbs.err(spec);
         DeleteOptions options = options();
-        List<ObjectRefIn> targets = new ArrayList<>();
+        List<ObjectBatch.Target> targets;
         if (!files.isEmpty()) {
             if (!args.isEmpty()) {
                 throw new CommandException("give either -f or TYPE NAME, not both");
             }
-            for (TypedObject object :
-                    ManifestFiles.read(files, capstan.stdin(), namespace.namespace(), namespace.isExplicit())) {
+            targets = new ArrayList<>();
+            for (TypedObject object : ManifestFiles.read(
+                    files, Verbs.root(root).stdin(), namespace.namespace(), namespace.isExplicit())) {
                 ObjectMeta meta = Kind.metadataOf(object);
-                targets.add(new ObjectRefIn(
+                targets.add(new ObjectBatch.Target(
                         new ObjectRef(ResourceType.of(Kind.of(object)), meta.getName()), meta.getNamespace()));
             }
         } else {
-            for (ObjectRef ref : ObjectRef.parse(args)) {
-                targets.add(new ObjectRefIn(ref, namespace.namespaceFor(ref.type())));
-            }
+            targets = ObjectBatch.targets(args, namespace);
         }
-        boolean failed = false;
-        try (ObjectClient client = capstan.connect(global)) {
-            for (ObjectRefIn target : targets) {
-                ObjectRef ref = target.ref();
-                try {
-                    // as kubectl, "deleted" also when finalizers or a grace period keep the object a while
-                    client.delete(ref.type().kind().name(), target.namespace(), ref.name(), options);
-                    out.println(ref.type().ref(ref.name()) + " deleted");
-                } catch (ApiException e) {
-                    err.println("error: " + Errors.about(e, ref.type(), ref.name()));
-                    failed = true;
-                }
-                out.flush();
-            }
-        }
-        return failed ? Capstan.ERROR : Capstan.OK;
+        return forEach(targets, (client, target) -> {
+            ObjectRef ref = target.ref();
+            // as kubectl, "deleted" also when finalizers or a grace period keep the object a while
+            client.delete(ref.type().kind().name(), target.namespace(), ref.name(), options);
+            return "deleted";
+        });
     }
 
     private DeleteOptions options() {
@@ -127,7 +90,4 @@ final class DeleteCommand implements Callable<Integer> {
                         "invalid --cascade \"" + cascade + "\": must be background, foreground or orphan");
         };
     }
-
-    /** An object to delete and the namespace it is in. */
-    private record ObjectRefIn(ObjectRef ref, String namespace) {}
 }

@@ -2,7 +2,6 @@ package io.capstan.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.capstan.client.ApiException;
 import io.capstan.client.ConflictException;
 import io.capstan.client.Kind;
 import io.capstan.client.ObjectClient;
@@ -61,25 +60,15 @@ final class MetadataEdit {
         for (String arg : args) {
             (KeyChanges.isChange(arg) ? changeArgs : objects).add(arg);
         }
-        List<ObjectRef> refs = ObjectRef.parse(objects);
+        List<ObjectBatch.Target> targets = ObjectBatch.targets(objects, namespace);
         KeyChanges changes = KeyChanges.parse(changeArgs, field.noun);
-        boolean failed = false;
-        try (ObjectClient client = capstan.connect(global)) {
-            for (ObjectRef ref : refs) {
-                try {
-                    out.println(ref.type().ref(ref.name()) + " "
-                            + edit(client, namespace.namespaceFor(ref.type()), ref, changes, overwrite, field, err));
-                } catch (ApiException e) {
-                    err.println("error: " + Errors.about(e, ref.type(), ref.name()));
-                    failed = true;
-                } catch (CommandException e) {
-                    err.println("error: " + e.getMessage());
-                    failed = true;
-                }
-                out.flush();
-            }
-        }
-        return failed ? Capstan.ERROR : Capstan.OK;
+        return ObjectBatch.run(
+                capstan,
+                global,
+                targets,
+                (client, target) -> edit(client, target.namespace(), target.ref(), changes, overwrite, field, err),
+                out,
+                err);
     }
 
     /** Changes one object; returns what happened: "labeled", "unlabeled" or "not labeled". */

@@ -1,25 +1,18 @@
 package io.capstan.cli;
 
-import io.capstan.client.ApiException;
 import io.capstan.client.Kind;
 import io.capstan.client.ObjectClient;
 import io.capstan.proto.api.v1.TypedObject;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan patch TYPE NAME -p PATCH}: applies a JSON merge patch, given in JSON or YAML,
@@ -33,21 +26,7 @@ import picocli.CommandLine.Spec;
             "Update fields of an object with a JSON merge patch (RFC 7386).",
             "Example: capstan patch deployment web -p '{\"spec\":{\"replicas\":3}}'"
         })
-final class PatchCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class PatchCommand extends ObjectVerbCommand {
     @Parameters(paramLabel = "TYPE NAME | TYPE/NAME", arity = "1..*", description = "What to patch.")
     List<String> args = new ArrayList<>();
 
@@ -70,34 +49,24 @@ final class PatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Capstan capstan = Verbs.root(root);
-        PrintWriter out = Verbs.out(spec);
-        PrintWriter err = Verbs.err(spec);
         if (!type.equals("merge")) {
             throw new CommandException("--type: only \"merge\" is supported, got \"" + type + "\"");
         }
-        String json = PatchInput.toJson(patchFile != null ? "--patch-file" : "--patch", patchText(capstan));
-        List<ObjectRef> refs = ObjectRef.parse(args);
-        boolean failed = false;
-        try (ObjectClient client = capstan.connect(global)) {
-            for (ObjectRef ref : refs) {
-                String kind = ref.type().kind().name();
-                String ns = namespace.namespaceFor(ref.type());
-                try {
-                    TypedObject before = client.get(kind, ns, ref.name());
-                    TypedObject after = client.patch(kind, ns, ref.name(), json);
-                    boolean changed = !Kind.metadataOf(before)
-                            .getResourceVersion()
-                            .equals(Kind.metadataOf(after).getResourceVersion());
-                    out.println(ref.type().ref(ref.name()) + (changed ? " patched" : " patched (no change)"));
-                } catch (ApiException e) {
-                    err.println("error: " + Errors.about(e, ref.type(), ref.name()));
-                    failed = true;
-                }
-                out.flush();
-            }
-        }
-        return failed ? Capstan.ERROR : Capstan.OK;
+        String json = PatchInput.toJson(patchFile != null ? "--patch-file" : "--patch", patchText(Verbs.root(root)));
+        List<ObjectBatch.Target> targets = ObjectBatch.targets(args, namespace);
+        return forEach(targets, (client, target) -> patchOne(client, target, json));
+    }
+
+    /** Applies {@code json} to one object; returns "patched", or "patched (no change)" when it stayed as it was. */
+    private static String patchOne(ObjectClient client, ObjectBatch.Target target, String json) {
+        String kind = target.ref().type().kind().name();
+        String name = target.ref().name();
+        TypedObject before = client.get(kind, target.namespace(), name);
+        TypedObject after = client.patch(kind, target.namespace(), name, json);
+        boolean changed = !Kind.metadataOf(before)
+                .getResourceVersion()
+                .equals(Kind.metadataOf(after).getResourceVersion());
+        return changed ? "patched" : "patched (no change)";
     }
 
     private String patchText(Capstan capstan) {

@@ -13,15 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan rollout history deployment/web}: the revisions of a deployment, from the revision
@@ -32,25 +25,8 @@ import picocli.CommandLine.Spec;
         name = "history",
         mixinStandardHelpOptions = true,
         description = "List the revisions of a deployment, or show one with --revision.")
-final class RolloutHistoryCommand implements Callable<Integer> {
+final class RolloutHistoryCommand extends RolloutVerbCommand {
     static final String CHANGE_CAUSE = "kubernetes.io/change-cause";
-
-    @ParentCommand
-    @Nullable
-    RolloutCommand rollout;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
-    @Parameters(paramLabel = "deployment/NAME", arity = "1..2", description = "The deployment.")
-    List<String> args = new ArrayList<>();
 
     @Option(names = "--revision", paramLabel = "N", description = "Show the pod template of revision N.")
     long revision;

@@ -1,17 +1,6 @@
 package io.capstan.cli;
 
-import io.capstan.client.ObjectClient;
-import io.capstan.proto.api.v1.Deployment;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code capstan rollout restart deployment/web}: see {@link RolloutSpecChanges#restart}. */
 @Command(
@@ -19,36 +8,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Restart a deployment's pods by a rollout: sets the template annotation kubectl.kubernetes.io/restartedAt to now.")
-final class RolloutRestartCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    RolloutCommand rollout;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
-    @Parameters(paramLabel = "deployment/NAME", arity = "1..2", description = "The deployment.")
-    List<String> args = new ArrayList<>();
-
-    @Override
-    public Integer call() {
-        Capstan capstan = RolloutCommand.capstan(rollout);
-        ObjectRef ref = Rollouts.deployment(args, "restart");
-        try (ObjectClient client = capstan.connect(global)) {
-            Deployment deployment = Rollouts.get(client, namespace.namespace(), ref.name());
-            Rollouts.patch(
-                    client,
-                    deployment,
-                    RolloutSpecChanges.restart(deployment, capstan.clock().instant()));
-            Verbs.out(spec).println(ref.type().ref(ref.name()) + " restarted");
-            return Capstan.OK;
-        }
+final class RolloutRestartCommand extends RolloutChangeCommand {
+    RolloutRestartCommand() {
+        super("restart", "restarted", RolloutSpecChanges::restart);
     }
 }

@@ -1,47 +1,11 @@
 package io.capstan.cli;
 
-import io.capstan.client.ObjectClient;
-import io.capstan.proto.api.v1.Deployment;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code capstan rollout resume deployment/web}: see {@link RolloutSpecChanges#resume}. */
 @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused deployment.")
-final class RolloutResumeCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    RolloutCommand rollout;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
-    @Parameters(paramLabel = "deployment/NAME", arity = "1..2", description = "The deployment.")
-    List<String> args = new ArrayList<>();
-
-    @Override
-    public Integer call() {
-        Capstan capstan = RolloutCommand.capstan(rollout);
-        ObjectRef ref = Rollouts.deployment(args, "resume");
-        try (ObjectClient client = capstan.connect(global)) {
-            Deployment deployment = Rollouts.get(client, namespace.namespace(), ref.name());
-            Rollouts.patch(client, deployment, RolloutSpecChanges.resume(deployment));
-            Verbs.out(spec).println(ref.type().ref(ref.name()) + " resumed");
-            return Capstan.OK;
-        }
+final class RolloutResumeCommand extends RolloutChangeCommand {
+    RolloutResumeCommand() {
+        super("resume", "resumed", (deployment, now) -> RolloutSpecChanges.resume(deployment));
     }
 }

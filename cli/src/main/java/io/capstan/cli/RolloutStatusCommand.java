@@ -12,21 +12,13 @@ import io.capstan.proto.api.v1.TypedObject;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan rollout status deployment/web}: prints the rollout's progress (see {@link
@@ -38,25 +30,8 @@ import picocli.CommandLine.Spec;
         name = "status",
         mixinStandardHelpOptions = true,
         description = "Show the status of a deployment's rollout, and wait until it is done.")
-final class RolloutStatusCommand implements Callable<Integer> {
+final class RolloutStatusCommand extends RolloutVerbCommand {
     private static final Duration WATCH_RETRY = Duration.ofMillis(500);
-
-    @ParentCommand
-    @Nullable
-    RolloutCommand rollout;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
-    @Parameters(paramLabel = "deployment/NAME", arity = "1..2", description = "The deployment.")
-    List<String> args = new ArrayList<>();
 
     @Option(
             names = {"-w", "--watch"},

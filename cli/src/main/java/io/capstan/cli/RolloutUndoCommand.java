@@ -8,18 +8,10 @@ import io.capstan.controllers.deployment.Rollback;
 import io.capstan.controllers.deployment.TemplateMatch;
 import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.ReplicaSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan rollout undo deployment/web [--to-revision N]}: rolls back client-side as kubectl
@@ -31,25 +23,8 @@ import picocli.CommandLine.Spec;
         name = "undo",
         mixinStandardHelpOptions = true,
         description = "Roll a deployment back to its previous revision, or to --to-revision.")
-final class RolloutUndoCommand implements Callable<Integer> {
+final class RolloutUndoCommand extends RolloutVerbCommand {
     private static final int MAX_ATTEMPTS = 5;
-
-    @ParentCommand
-    @Nullable
-    RolloutCommand rollout;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
-    @Parameters(paramLabel = "deployment/NAME", arity = "1..2", description = "The deployment.")
-    List<String> args = new ArrayList<>();
 
     @Option(
             names = "--to-revision",

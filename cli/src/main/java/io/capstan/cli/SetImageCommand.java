@@ -1,6 +1,5 @@
 package io.capstan.cli;
 
-import io.capstan.client.ApiException;
 import io.capstan.client.ConflictException;
 import io.capstan.client.Kind;
 import io.capstan.client.ObjectClient;
@@ -79,23 +78,19 @@ final class SetImageCommand implements Callable<Integer> {
                         + ": only deployments, replicasets and pods have containers");
             }
         }
-        boolean failed = false;
-        try (ObjectClient client = capstan.connect(global)) {
-            for (ObjectRef ref : refs) {
-                try {
-                    boolean changed = setImages(client, namespace.namespace(), ref, images);
-                    out.println(ref.type().ref(ref.name()) + (changed ? " image updated" : " image unchanged"));
-                } catch (ApiException e) {
-                    err.println("error: " + Errors.about(e, ref.type(), ref.name()));
-                    failed = true;
-                } catch (CommandException e) {
-                    err.println("error: " + e.getMessage());
-                    failed = true;
-                }
-                out.flush();
-            }
+        List<ObjectBatch.Target> targets = new ArrayList<>();
+        for (ObjectRef ref : refs) {
+            targets.add(new ObjectBatch.Target(ref, namespace.namespace()));
         }
-        return failed ? Capstan.ERROR : Capstan.OK;
+        return ObjectBatch.run(
+                capstan,
+                global,
+                targets,
+                (client, target) -> setImages(client, target.namespace(), target.ref(), images)
+                        ? "image updated"
+                        : "image unchanged",
+                out,
+                err);
     }
 
     /** Sets the images of one object; false when they were already so. */
