@@ -26,15 +26,20 @@ import io.capstan.proto.api.v1.Service;
 import io.capstan.proto.api.v1.ServiceBackendPort;
 import io.capstan.proto.api.v1.ServicePort;
 import io.capstan.proto.api.v1.ServiceSpec;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -117,6 +122,63 @@ class IngressProxyIT {
         assertThat(get("shop.test", "/").body()).isEqualTo("web-0");
         Answer unknown = get("other.test", "/api");
         assertThat(unknown.status()).isEqualTo(404);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheirOrderBeyondTheQueueLimit() throws Exception {
+        service("web", backends("web-0"));
+        ingress("pipe", null, rule("pipe.test", prefix("/", "web")));
+        awaitBody("pipe.test", "/", "web-0");
+
+        int requests = 40; // more than the 16 a connection queues before it stops reading
+        try (Socket socket = new Socket()) {
+            socket.connect(address, 5000);
+            socket.setSoTimeout(10_000);
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < requests; i++) {
+                all.append("GET /item/")
+                        .append(i)
+                        .append(" HTTP/1.1\r\nHost: pipe.test\r\nX-Seq: ")
+                        .append(i)
+                        .append("\r\n\r\n");
+            }
+            socket.getOutputStream().write(all.toString().getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            for (int i = 0; i < requests; i++) {
+                String status = readLine(in);
+                assertThat(status).as("answer %d", i).startsWith("HTTP/1.1 200");
+                int length = -1;
+                String seq = null;
+                for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                    String lower = line.toLowerCase(Locale.ROOT);
+                    if (lower.startsWith("content-length:")) {
+                        length = Integer.parseInt(
+                                line.substring(line.indexOf(':') + 1).trim());
+                    } else if (lower.startsWith("seen-x-seq:")) {
+                        seq = line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+                assertThat(seq).as("X-Seq seen by the backend for answer %d", i).isEqualTo(Integer.toString(i));
+                byte[] body = new byte[length];
+                in.readFully(body);
+                assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("web-0");
+            }
+        }
+    }
+
+    /** One CRLF-terminated line, without its CRLF. */
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     @Test
