@@ -3,13 +3,13 @@
 # (deploy/local/control-plane.sh, without its controller-manager), a fresh one per round, and prints
 # a table of the medians per target (ingress, direct, nginx).
 #
-#   bench/ingress-bench.sh [--rounds 3] [--connections 64] [--duration 10s] [--warmup 3s] [--in-process]
+#   bench/ingress-bench.sh [--rounds 3] [--connections 64] [--duration 10s] [--warmup 20s] [--in-process]
 #   bench/ingress-bench.sh --report DIR     only the table, from the rounds already in DIR
 #
 # Per round: 'up' with a CAPSTAN_DIR of its own (under $OUT) on the first free set of ports
 # (CAPSTAN_PORT_OFFSET 1000, 2000, ...); a kubelet (`capstan kubelet`, process runtime, no service
 # proxy, no DNS) whose ingress proxy listens on 127.0.0.1:8080+offset, with the JVM options the
-# roles ship with (KUBELET_JAVA_OPTS, default bin/capstan's: -XX:TieredStopAtLevel=1 ...); then
+# kubelet ships with (KUBELET_JAVA_OPTS, default bin/capstan's for a kubelet: both JIT compilers); then
 # IngressBench: 3 backends (JDK HttpServers in the bench JVM), a Service, Endpoints and an Ingress
 # for bench.local, the kubelet's proxy measured (--ingress), and nginx (Debian package; installed
 # if missing) started by the bench from a configuration it writes into $OUT/round-N/nginx (pid,
@@ -28,15 +28,18 @@ CP=$ROOT/deploy/local/control-plane.sh
 LAUNCHER=$ROOT/cli/target/capstan-cli.jar
 ROUNDS=3
 IN_PROCESS=0
+# long enough for the proxy's JIT to reach its steady code (the kubelet runs for days)
+WARMUP=20s
 ARGS=()
 REPORT=
 while (($#)); do
   case "$1" in
     --report) REPORT=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
-    --connections|--duration|--warmup|--backend-threads|--event-loops) ARGS+=("$1" "$2"); shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --connections|--duration|--backend-threads|--event-loops) ARGS+=("$1" "$2"); shift 2 ;;
     --in-process) IN_PROCESS=1; shift ;;
-    *) echo "usage: $0 [--rounds N] [--connections N] [--duration 10s] [--warmup 3s] [--in-process] | --report DIR" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--connections N] [--duration 10s] [--warmup 20s] [--in-process] | --report DIR" >&2; exit 2 ;;
   esac
 done
 [[ -f "$JAR" ]] || { echo "ingress-bench: $JAR missing; mvn -B -o -q package -DskipTests -pl cli,bench -am" >&2; exit 1; }
@@ -47,7 +50,7 @@ done
 OUT=${REPORT:-${BENCH_OUT:-/tmp/capstan-ingress-bench.$(date +%Y%m%d-%H%M%S)}}
 mkdir -p "$OUT"
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}
-KUBELET_JAVA_OPTS=${KUBELET_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+KUBELET_JAVA_OPTS=${KUBELET_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}
 UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
 export CAPSTAN_CONTROLLER_MANAGER=0
 
@@ -84,7 +87,7 @@ if [[ -z "$REPORT" ]]; then
     else
       echo "ingress proxy: a kubelet's, JVM options: $KUBELET_JAVA_OPTS"
     fi
-    echo "args: rounds=$ROUNDS ${ARGS[*]:-}"
+    echo "args: rounds=$ROUNDS warmup=$WARMUP ${ARGS[*]:-}"
   } >>"$OUT/machine.txt"
   for round in $(seq 1 "$ROUNDS"); do
     dir=$OUT/round-$round
@@ -131,7 +134,7 @@ if [[ -z "$REPORT" ]]; then
     # the bench stops the nginx it started (by its pid) before it exits
     # shellcheck disable=SC2086
     java $BENCH_JAVA_OPTS -cp "$JAR" io.capstan.bench.IngressBench --config "$CAPSTAN_DIR/config" \
-      --nginx-config "$dir/nginx" "${proxy_args[@]}" "${ARGS[@]}" >"$dir/ingress.out" 2>"$dir/stderr.log" || rc=$?
+      --nginx-config "$dir/nginx" --warmup "$WARMUP" "${proxy_args[@]}" "${ARGS[@]}" >"$dir/ingress.out" 2>"$dir/stderr.log" || rc=$?
     stop_kubelet
     grep '^{"scenario"' "$dir/ingress.out" | jq -c --argjson rc "$rc" '. + {exitStatus: $rc}' \
       >"$dir/ingress.json" || true

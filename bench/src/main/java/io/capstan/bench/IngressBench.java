@@ -112,10 +112,11 @@ public final class IngressBench implements Callable<Integer> {
 
     @Option(
             names = "--warmup",
-            defaultValue = "3s",
+            defaultValue = "20s",
             converter = DurationConverter.class,
-            description = "Load per target before the measured part, not recorded (default ${DEFAULT-VALUE})")
-    Duration warmup = Duration.ofSeconds(3);
+            description = "Load per target before the measured part, not recorded; long enough for the"
+                    + " proxy's JIT to settle (default ${DEFAULT-VALUE})")
+    Duration warmup = Duration.ofSeconds(20);
 
     @Option(
             names = "--backend-threads",
