@@ -21,6 +21,7 @@
 # Build the jars first (mvn -B -o -q package -DskipTests -pl bench, and -pl cli -am if
 # cli/target/capstan-cli.jar, the launcher control-plane.sh runs, is missing); this script builds nothing.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
@@ -99,14 +100,6 @@ metric_deltas() {
     }' "$1" "$2" | sed 's/_count//' | sort
 }
 
-server_cpu_ticks() { # user + system clock ticks of the control plane's processes so far
-  local pid total=0
-  for pid in $("$CP" pids); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
-
 # bench ROUND_DIR NAME ARGS...: one ApiBench scenario with metric deltas and CPU time around it;
 # serverCpuSeconds / benchCpuSeconds / wallSeconds cover the whole invocation (fill and warm-up too).
 bench() {
@@ -134,9 +127,7 @@ bench() {
 }
 
 [[ -n "$REPORT" ]] || {
-  echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
-  echo "loadavg at start: $(cat /proc/loadavg)"
-  java -version 2>&1 | head -1
+  machine_header
   echo "server jar: $SERVER_JAR, $(stat -c %y "$SERVER_JAR"), sha256 $(sha256sum "$SERVER_JAR" | cut -c1-16)"
   echo "bench jar: $JAR, $(stat -c %y "$JAR")"
   echo "control-plane JVM options: ${CAPSTAN_JAVA_OPTS:-(control-plane.sh default)}"

@@ -28,6 +28,7 @@
 # Build the jars first (mvn -B -o -q package -DskipTests -pl bench -am, and the jar control-plane.sh
 # runs); this script builds nothing.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
@@ -83,23 +84,6 @@ CM_JAVA_OPTS=${CM_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtL
 # a control-plane.sh that starts a controller-manager of its own is told not to: this script runs one
 export CAPSTAN_CONTROLLER_MANAGER=0
 
-# control-plane.sh's ports are fixed up to an offset (CAPSTAN_PORT_OFFSET), and others on this
-# machine may run one on them: each round takes the first offset (from 1000, in steps of 1000) whose
-# twelve ports are free.
-pick_offset() {
-  local offset port taken clash
-  taken=$(ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
-  for offset in $(seq 1000 1000 30000); do
-    clash=0
-    for port in 6443 16443 26443 2379 22379 32379 2380 22380 32380 2381 22381 32381; do
-      if grep -qx "$((port + offset))" <<<"$taken"; then clash=1; break; fi
-    done
-    if ((clash == 0)); then echo "$offset"; return; fi
-  done
-  echo "density-bench: no free set of control-plane ports" >&2
-  return 1
-}
-
 METRICS_PORTS=(2381 22381 32381)
 scrape() { # scrape FILE: every node's /metrics
   local i
@@ -154,9 +138,7 @@ stop_cm() {
 cleanup_round() { stop_cm; "$CP" down >&2 || true; }
 
 [[ -n "$REPORT" ]] || {
-  echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
-  echo "loadavg at start: $(cat /proc/loadavg)"
-  java -version 2>&1 | head -1
+  machine_header
   echo "server jar: $SERVER_JAR, $(stat -c %y "$SERVER_JAR"), sha256 $(sha256sum "$SERVER_JAR" | cut -c1-16)"
   echo "bench jar: $JAR, $(stat -c %y "$JAR")"
   echo "control-plane JVM options: ${CAPSTAN_JAVA_OPTS:-(control-plane.sh default)}"
@@ -175,7 +157,7 @@ for round in $(seq 1 "$ROUNDS"); do
   export CAPSTAN_DIR=$dir/control-plane
   echo "round $round: $dir" >&2
   for attempt in $(seq 1 "$UP_ATTEMPTS"); do
-    CAPSTAN_PORT_OFFSET=$(pick_offset)
+    CAPSTAN_PORT_OFFSET=$(pick_offset density-bench)
     export CAPSTAN_PORT_OFFSET
     echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
     # 'up' can return before the node that minted the admin token has written the client config

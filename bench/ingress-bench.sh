@@ -21,6 +21,7 @@
 # and its JSON lines; table.md at the end. Loopback only; every run is bounded.
 # Build the jars first (mvn -B -o -q package -DskipTests -pl cli,bench -am); this script builds nothing.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
@@ -54,31 +55,13 @@ KUBELET_JAVA_OPTS=${KUBELET_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}
 UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
 export CAPSTAN_CONTROLLER_MANAGER=0
 
-# control-plane.sh's ports are fixed up to an offset, and others on this machine may run one on
-# them: each round takes the first offset (from 1000, in steps of 1000) whose twelve ports are free.
-pick_offset() {
-  local offset port taken
-  taken=$(ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
-  for offset in $(seq 1000 1000 30000); do
-    local clash=0
-    for port in 6443 16443 26443 2379 22379 32379 2380 22380 32380 2381 22381 32381 8080 10250; do
-      if grep -qx "$((port + offset))" <<<"$taken"; then clash=1; break; fi
-    done
-    if ((clash == 0)); then echo "$offset"; return; fi
-  done
-  echo "ingress-bench: no free set of control-plane ports" >&2
-  return 1
-}
-
 if [[ -z "$REPORT" ]]; then
   if ! command -v nginx >/dev/null; then
     echo "ingress-bench: installing nginx" >&2
     apt-get install -y nginx-light >&2 || apt-get install -y nginx >&2
   fi
   {
-    echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
-    echo "loadavg at start: $(cat /proc/loadavg)"
-    java -version 2>&1 | head -1
+    machine_header
     echo "nginx: $(nginx -v 2>&1)"
     echo "bench jar: $JAR, $(stat -c %y "$JAR")"
     echo "bench JVM options: $BENCH_JAVA_OPTS"
@@ -95,7 +78,7 @@ if [[ -z "$REPORT" ]]; then
     export CAPSTAN_DIR=$dir/control-plane
     echo "round $round: $dir" >&2
     for attempt in $(seq 1 "$UP_ATTEMPTS"); do
-      CAPSTAN_PORT_OFFSET=$(pick_offset)
+      CAPSTAN_PORT_OFFSET=$(pick_offset ingress-bench 8080 10250)
       export CAPSTAN_PORT_OFFSET
       echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
       if "$CP" up >"$dir/up-$attempt.log" 2>&1; then

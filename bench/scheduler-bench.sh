@@ -17,6 +17,7 @@
 # table.md at the end. Loopback only; every run is bounded (SchedulerBench --timeout, default 5m).
 # Build the jars first (mvn -B -o -q package -DskipTests -pl cli,bench -am); this script builds nothing.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/bench/target/capstan-bench.jar}
@@ -46,45 +47,9 @@ BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx1g -XX:TieredStopAtLevel=1}
 UP_ATTEMPTS=${BENCH_UP_ATTEMPTS:-3}
 export CAPSTAN_CONTROLLER_MANAGER=0
 
-# control-plane.sh's ports are fixed up to an offset, and others on this machine may run one on
-# them: each round takes the first offset (from 1000, in steps of 1000) whose twelve ports are free.
-pick_offset() {
-  local offset port taken
-  taken=$(ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
-  for offset in $(seq 1000 1000 30000); do
-    local clash=0
-    for port in 6443 16443 26443 2379 22379 32379 2380 22380 32380 2381 22381 32381; do
-      if grep -qx "$((port + offset))" <<<"$taken"; then clash=1; break; fi
-    done
-    if ((clash == 0)); then echo "$offset"; return; fi
-  done
-  echo "scheduler-bench: no free set of control-plane ports" >&2
-  return 1
-}
-
-server_cpu_ticks() { # user + system clock ticks of the control plane's processes so far
-  local pid v total=0
-  for pid in $("$CP" pids); do
-    v=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true)
-    total=$((total + ${v:-0}))
-  done
-  echo "$total"
-}
-
-server_rss_mib() { # resident memory of the control plane's processes now, MiB in all
-  local pid v total=0
-  for pid in $("$CP" pids); do
-    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-    total=$((total + ${v:-0}))
-  done
-  echo $((total / 1024))
-}
-
 if [[ -z "$REPORT" ]]; then
   {
-    echo "host: $(hostname) nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ {print $2}')MiB"
-    echo "loadavg at start: $(cat /proc/loadavg)"
-    java -version 2>&1 | head -1
+    machine_header
     echo "launcher: $LAUNCHER, $(stat -c %y "$LAUNCHER")"
     echo "bench jar: $JAR, $(stat -c %y "$JAR")"
     echo "control-plane JVM options: ${CAPSTAN_JAVA_OPTS:-(control-plane.sh default)}"
@@ -97,7 +62,7 @@ if [[ -z "$REPORT" ]]; then
     export CAPSTAN_DIR=$dir/control-plane
     echo "round $round: $dir" >&2
     for attempt in $(seq 1 "$UP_ATTEMPTS"); do
-      CAPSTAN_PORT_OFFSET=$(pick_offset)
+      CAPSTAN_PORT_OFFSET=$(pick_offset scheduler-bench)
       export CAPSTAN_PORT_OFFSET
       echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
       if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
