@@ -287,19 +287,57 @@ class IngressProxyIT {
     }
 
     @Test
-    void aRuleChangeIsFollowedLive() throws Exception {
+    void aRuleChangeIsFollowedLiveWithoutAFailedRequest() throws Exception {
         service("blue", backends("blue-0"));
         service("green", backends("green-0"));
         ingress("live", null, rule("live.test", prefix("/", "blue")));
         awaitBody("live.test", "/", "blue-0");
 
-        Ingress current = api.ingresses().get(ns, "live");
-        api.ingresses()
-                .update(current.toBuilder()
-                        .setSpec(current.getSpec().toBuilder().setRules(0, rule("live.test", prefix("/", "green"))))
-                        .build());
+        // one client on a kept-alive connection, one opening a new connection per request, both
+        // until green answers them 20 times in a row (bounded by count and by the deadline)
+        List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger greenInARow = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        List<Future<?>> loops = new ArrayList<>();
+        try {
+            for (boolean keepAlive : new boolean[] {true, false}) {
+                loops.add(clients.submit(() -> {
+                    long deadline = System.nanoTime() + DEADLINE.toNanos();
+                    try (HttpClientConnection connection = new HttpClientConnection(address)) {
+                        for (int i = 0; i < 20_000 && greenInARow.get() < 20 && System.nanoTime() < deadline; i++) {
+                            Answer answer = keepAlive
+                                    ? connection.request("GET", "live.test", "/", Map.of())
+                                    : HttpClientConnection.get(address, "live.test", "/");
+                            String seen = answer.status() + " " + answer.body();
+                            answers.add(seen);
+                            if (seen.equals("200 green-0")) {
+                                greenInARow.incrementAndGet();
+                            } else {
+                                greenInARow.set(0);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            await().atMost(DEADLINE).until(() -> answers.size() >= 20);
+            Ingress current = api.ingresses().get(ns, "live");
+            api.ingresses()
+                    .update(current.toBuilder()
+                            .setSpec(current.getSpec().toBuilder().setRules(0, rule("live.test", prefix("/", "green"))))
+                            .build());
+            for (Future<?> loop : loops) {
+                loop.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
 
-        awaitBody("live.test", "/", "green-0");
+        assertThat(greenInARow.get()).as("green answering after the change").isGreaterThanOrEqualTo(20);
+        assertThat(answers)
+                .as("every answer during the change")
+                .allMatch(a -> a.equals("200 blue-0") || a.equals("200 green-0"));
+        assertThat(answers).contains("200 blue-0", "200 green-0");
     }
 
     @Test
