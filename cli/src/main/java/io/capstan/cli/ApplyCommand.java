@@ -10,14 +10,8 @@ import io.capstan.proto.api.v1.TypedObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan apply -f FILE|DIR|-}: creates each object, or makes its content, labels and
@@ -29,21 +23,7 @@ import picocli.CommandLine.Spec;
         name = "apply",
         mixinStandardHelpOptions = true,
         description = "Create or update objects from manifests (multi-document YAML or JSON).")
-final class ApplyCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class ApplyCommand extends ObjectVerbCommand {
     @Option(
             names = {"-f", "--filename"},
             paramLabel = "FILE|DIR|-",

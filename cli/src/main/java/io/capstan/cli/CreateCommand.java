@@ -8,35 +8,15 @@ import io.capstan.proto.api.v1.TypedObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan create -f FILE|DIR|-}: creates each object; one that exists already is an error.
  * Prints {@code deployment/web created}.
  */
 @Command(name = "create", mixinStandardHelpOptions = true, description = "Create objects from manifests.")
-final class CreateCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class CreateCommand extends ObjectVerbCommand {
     @Option(
             names = {"-f", "--filename"},
             paramLabel = "FILE|DIR|-",

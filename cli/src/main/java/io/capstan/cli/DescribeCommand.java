@@ -23,14 +23,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan describe TYPE NAME}: the object's key fields, then its recent Events (those whose
@@ -40,21 +34,7 @@ import picocli.CommandLine.Spec;
         name = "describe",
         mixinStandardHelpOptions = true,
         description = "Show the key fields of objects and their recent events.")
-final class DescribeCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class DescribeCommand extends ObjectVerbCommand {
     @Parameters(paramLabel = "TYPE NAME... | TYPE/NAME...", arity = "1..*", description = "What to describe.")
     List<String> args = new ArrayList<>();
 

@@ -5,15 +5,9 @@ import io.capstan.client.OutputListener;
 import io.capstan.client.PodStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan exec POD [-c NAME] -- CMD ARGS...}: runs a command in a running container, its
@@ -29,21 +23,7 @@ import picocli.CommandLine.Spec;
             "N:The command's exit code.",
             "1:Also when the command could not be run (no such pod or container, unreachable server)."
         })
-final class ExecCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class ExecCommand extends ObjectVerbCommand {
     @Option(
             names = {"-c", "--container"},
             paramLabel = "NAME",

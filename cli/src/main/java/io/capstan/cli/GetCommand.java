@@ -21,16 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan get TYPE [NAME...]}: a table of objects, or their manifests ({@code -o yaml|json}),
@@ -46,21 +41,7 @@ import picocli.CommandLine.Spec;
                     + " services (svc), endpoints (ep), configmaps (cm), secrets, namespaces (ns), nodes (no),"
                     + " events (ev), leases. TYPE/NAME names one object."
         })
-final class GetCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class GetCommand extends ObjectVerbCommand {
     @Parameters(paramLabel = "TYPE [NAME...] | TYPE/NAME...", arity = "1..*", description = "What to get.")
     List<String> args = new ArrayList<>();
 

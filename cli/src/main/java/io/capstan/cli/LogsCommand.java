@@ -6,15 +6,10 @@ import io.capstan.client.ObjectClient;
 import io.capstan.client.PodStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code capstan logs POD [-c NAME] [-f] [--tail N] [--since 5m | --since-time T] [-p]
@@ -22,21 +17,7 @@ import picocli.CommandLine.Spec;
  * until the container exits (or the user interrupts it).
  */
 @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print the log of a container in a pod.")
-final class LogsCommand implements Callable<Integer> {
-    @ParentCommand
-    @Nullable
-    Capstan root;
-
-    @Spec
-    @Nullable
-    CommandSpec spec;
-
-    @Mixin
-    GlobalOptions global = new GlobalOptions();
-
-    @Mixin
-    NamespaceOption namespace = new NamespaceOption();
-
+final class LogsCommand extends ObjectVerbCommand {
     @Parameters(paramLabel = "POD", description = "The pod's name.")
     String pod = "";
 

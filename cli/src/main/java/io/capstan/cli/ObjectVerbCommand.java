@@ -9,9 +9,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * A verb of {@code capstan} that acts on the objects named on its command line ({@code delete},
- * {@code patch}, {@code label}, {@code annotate}): the connection and namespace flags it takes, and
- * what picocli injects. A subclass declares its own parameters and options.
+ * A top-level verb of {@code capstan} that works on namespaced objects ({@code get}, {@code apply},
+ * {@code create}, {@code delete}, {@code patch}, {@code label}, {@code describe}, {@code logs},
+ * ...): the connection and namespace flags it takes, and what picocli injects. A subclass declares
+ * its own parameters and options.
  */
 abstract class ObjectVerbCommand implements Callable<Integer> {
     @ParentCommand
