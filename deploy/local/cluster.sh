@@ -16,9 +16,10 @@
 #   pids          the pids of the running processes, one per line
 # Ports (docs/ports.md has them all): API 6443, 16443, 26443; store client 2379, 22379, 32379; store
 # peer 2380, 22380, 32380; metrics 2381, 22381, 32381; kubelet logs-and-exec port 10250 (node-1)
-# and 10251 (node-2); each + $CAPSTAN_PORT_OFFSET (default 0). Node ports (30000-32767) and ClusterIPs
-# (127.77.0.0/16) are not moved by the offset; CAPSTAN_WEB_NODE_PORT (default 30080) changes the
-# example's node port.
+# and 10251 (node-2), cluster DNS 10053, the ingress proxy 8080; each + $CAPSTAN_PORT_OFFSET (default
+# 0). Node ports (30000-32767) and ClusterIPs are not moved by the offset: CAPSTAN_WEB_NODE_PORT
+# (default 30080) changes the example's node port, CAPSTAN_SERVICE_CIDR (default 127.77.0.0/16) the
+# ClusterIP range; give a second cluster on the same host other ones.
 # Data and logs live under $CAPSTAN_DIR (default: ./data/cluster), printed by `up`; the client config
 # is $CAPSTAN_DIR/config: export CAPSTAN_CONFIG=$CAPSTAN_DIR/config to use bin/capstan.
 # The controller-manager runs with short node-lifecycle periods, so the pods of a lost node move
@@ -43,7 +44,7 @@ capstan="$root/bin/capstan"
 kubelets=(1 2)
 
 usage() {
-  sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 

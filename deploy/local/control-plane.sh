@@ -20,6 +20,8 @@
 # 2 s), its pods are evicted 15 s later and replaced at once, and the evicted pods are removed after
 # 20 s more (Kubernetes' defaults: 40 s, 5 s, 300 s, 60 s). CAPSTAN_CONTROLLER_MANAGER=0 starts the
 # nodes alone (the API benchmark does, so that no controller writes during its runs).
+# CAPSTAN_SERVICE_CIDR (default 127.77.0.0/16, a loopback block) is where ClusterIPs come from: give
+# each control plane on one machine its own, since every node serves ClusterIPs on the host itself.
 # Every process is the one launcher, cli/target/capstan-cli.jar (bin/capstan).
 set -euo pipefail
 
@@ -39,6 +41,7 @@ initial="server-1=http://127.0.0.1:${peer_ports[0]},server-2=http://127.0.0.1:${
 # C1 only: on a machine of few cores, C2's compilations took half the CPU of a 3,000-pod run
 java_opts="${CAPSTAN_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 with_cm="${CAPSTAN_CONTROLLER_MANAGER:-1}"
+service_cidr="${CAPSTAN_SERVICE_CIDR:-127.77.0.0/16}"
 cm_flags=(--node-monitor-grace-period 20s --node-monitor-period 2s
   --default-toleration-seconds 15s --terminating-pod-timeout 20s)
 
@@ -88,6 +91,7 @@ start_node() {
     --api-endpoints "$api_endpoints" \
     --store-endpoints "$store_endpoints" \
     --client-config "$dir/config" \
+    --service-cidr "$service_cidr" \
     >"$dir/server-$n/server.log" 2>&1 &
   echo $! >"$(pidfile "$n")"
   echo "started server-$n (pid $!) API 127.0.0.1:${api_ports[$i]} store 127.0.0.1:${client_ports[$i]} metrics http://127.0.0.1:${metrics_ports[$i]}/metrics"

@@ -72,6 +72,9 @@ final class LocalCluster implements AutoCloseable {
         cluster.env.put("CAPSTAN_PORT_OFFSET", Integer.toString(offset));
         cluster.env.put("CAPSTAN_WEB_NODE_PORT", Integer.toString(nodePort));
         cluster.env.put("CAPSTAN_CONFIG", dir.resolve("config").toString());
+        // ClusterIPs are served on the host by every kubelet: a range of its own keeps them apart from
+        // another cluster's on this machine (127.77.0.0/16 is the scripts' default)
+        cluster.env.put("CAPSTAN_SERVICE_CIDR", "127." + (100 + offset % 100) + ".0.0/16");
         cluster.env.putAll(extraEnv);
         return cluster;
     }
