@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class AppExampleIT {
     private static final Path APP_YAML = LocalCluster.ROOT.resolve("deploy/examples/app.yaml");
     private static final String HOST = "yourwebsite.local";
+    private static final Pattern WORDS = Pattern.compile("\\s+");
 
     private LocalCluster cluster;
     private Webhook webhook;
@@ -162,7 +163,7 @@ class AppExampleIT {
     /** The name of a pod labelled app=NAME whose RESTARTS is above 0, or null. */
     private String podWithRestarts(String app) throws Exception {
         for (String line : pods(app)) {
-            String[] columns = line.trim().split("\\s+");
+            String[] columns = WORDS.split(line.trim(), -1);
             if (columns.length >= 4 && columns[3].matches("[1-9]\\d*")) {
                 return columns[0];
             }

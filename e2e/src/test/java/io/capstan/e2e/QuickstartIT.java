@@ -7,6 +7,7 @@ import io.capstan.e2e.LocalCluster.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * the example's node port moved to a free one, so that it runs beside other local clusters.
  */
 class QuickstartIT {
+    private static final Pattern SPACE = Pattern.compile(" ");
     private static final Path WEB_YAML = LocalCluster.ROOT.resolve("deploy/examples/web.yaml");
 
     private LocalCluster cluster;
@@ -161,7 +164,7 @@ class QuickstartIT {
     }
 
     private static String pod(String answer) {
-        String[] words = answer.trim().split(" ");
+        String[] words = SPACE.split(answer.trim(), -1);
         return words.length >= 3 ? words[2] : answer;
     }
 
@@ -194,7 +197,7 @@ class QuickstartIT {
             for (int i = 0; i < MAX_REQUESTS && !stop.get(); i++) {
                 try {
                     String answer = request(port);
-                    String[] words = answer.trim().split(" ");
+                    String[] words = SPACE.split(answer.trim(), -1);
                     String version = words.length >= 4 ? words[3] : "";
                     versions.merge(version, 1L, Long::sum);
                     synchronized (recent) {
@@ -211,7 +214,7 @@ class QuickstartIT {
 
         static String request(int port) throws IOException {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
                 socket.setSoTimeout(15_000);
                 OutputStream out = socket.getOutputStream();
                 out.write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
