@@ -77,18 +77,7 @@ if [[ -z "$REPORT" ]]; then
     mkdir -p "$dir"
     export CAPSTAN_DIR=$dir/control-plane
     echo "round $round: $dir" >&2
-    for attempt in $(seq 1 "$UP_ATTEMPTS"); do
-      CAPSTAN_PORT_OFFSET=$(pick_offset ingress-bench 8080 10250)
-      export CAPSTAN_PORT_OFFSET
-      echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
-      if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
-        break
-      fi
-      echo "ingress-bench: 'up' attempt $attempt failed; see $dir/up-$attempt.log" >&2
-      "$CP" down >&2 || true
-      rm -rf "$CAPSTAN_DIR"
-      ((attempt < UP_ATTEMPTS)) || exit 1
-    done
+    control_plane_up ingress-bench "$dir" 8080 10250 || exit 1
     kubelet_pid=
     stop_kubelet() {
       if [[ -n "$kubelet_pid" ]] && kill -0 "$kubelet_pid" 2>/dev/null; then

@@ -48,3 +48,24 @@ machine_header() {
   echo "loadavg at start: $(cat /proc/loadavg)"
   java -version 2>&1 | head -1
 }
+
+# control_plane_up NAME DIR [BASE_PORT...]: `$CP up` on the first free port offset (exported as
+# CAPSTAN_PORT_OFFSET; BASE_PORTs are checked too), its output in DIR/up-N.log. A start that fails
+# (a node can exit during bootstrap) is taken down, its data removed, and tried afresh, up to
+# $UP_ATTEMPTS times in all (default 3); returns 1 when none worked.
+control_plane_up() {
+  local name=$1 dir=$2 attempt
+  shift 2
+  for attempt in $(seq 1 "${UP_ATTEMPTS:-3}"); do
+    CAPSTAN_PORT_OFFSET=$(pick_offset "$name" "$@") || return 1
+    export CAPSTAN_PORT_OFFSET
+    echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
+    if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
+      return 0
+    fi
+    echo "$name: 'up' attempt $attempt failed; see $dir/up-$attempt.log" >&2
+    "$CP" down >&2 || true
+    rm -rf "$CAPSTAN_DIR"
+  done
+  return 1
+}

@@ -61,18 +61,7 @@ if [[ -z "$REPORT" ]]; then
     mkdir -p "$dir"
     export CAPSTAN_DIR=$dir/control-plane
     echo "round $round: $dir" >&2
-    for attempt in $(seq 1 "$UP_ATTEMPTS"); do
-      CAPSTAN_PORT_OFFSET=$(pick_offset scheduler-bench)
-      export CAPSTAN_PORT_OFFSET
-      echo "  control plane on ports + $CAPSTAN_PORT_OFFSET (API $((6443 + CAPSTAN_PORT_OFFSET)), ...)" >&2
-      if "$CP" up >"$dir/up-$attempt.log" 2>&1; then
-        break
-      fi
-      echo "scheduler-bench: 'up' attempt $attempt failed; see $dir/up-$attempt.log" >&2
-      "$CP" down >&2 || true
-      rm -rf "$CAPSTAN_DIR"
-      ((attempt < UP_ATTEMPTS)) || exit 1
-    done
+    control_plane_up scheduler-bench "$dir" || exit 1
     trap '"$CP" down >&2 || true' EXIT
     tck=$(getconf CLK_TCK)
     ticks_before=$(server_cpu_ticks)
