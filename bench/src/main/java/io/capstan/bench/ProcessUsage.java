@@ -103,6 +103,9 @@ final class ProcessUsage implements AutoCloseable {
         synchronized (this) {
             for (int i = 0; i < processes.size(); i++) {
                 Watched p = processes.get(i);
+                // RSS and its high-water mark from one read of the status file: read apart, the
+                // RSS can grow in between and show above the mark read first.
+                String status = status(p.pid());
                 long cpuEnd = cpuNanos(p.pid());
                 double cpu = cpuEnd < 0 || cpuStartNanos[i] < 0 ? -1 : (cpuEnd - cpuStartNanos[i]) / 1e9;
                 usages.add(new Usage(
@@ -111,8 +114,8 @@ final class ProcessUsage implements AutoCloseable {
                         cpu,
                         cpu < 0 || wallSeconds <= 0 ? -1 : cpu / wallSeconds,
                         mib(rssPeakKiB[i]),
-                        mib(statusKiB(p.pid(), "VmRSS").orElse(-1)),
-                        mib(statusKiB(p.pid(), "VmHWM").orElse(-1))));
+                        mib(parseStatusKiB(status, "VmRSS").orElse(-1)),
+                        mib(parseStatusKiB(status, "VmHWM").orElse(-1))));
             }
         }
         return usages;
@@ -150,10 +153,15 @@ final class ProcessUsage implements AutoCloseable {
 
     /** A {@code kB} field of {@code /proc/<pid>/status}, in KiB. */
     static OptionalLong statusKiB(long pid, String field) {
+        return parseStatusKiB(status(pid), field);
+    }
+
+    /** The text of {@code /proc/<pid>/status}, empty when the process is gone. */
+    private static String status(long pid) {
         try {
-            return parseStatusKiB(Files.readString(Path.of("/proc", Long.toString(pid), "status")), field);
+            return Files.readString(Path.of("/proc", Long.toString(pid), "status"));
         } catch (IOException e) {
-            return OptionalLong.empty();
+            return "";
         }
     }
 
