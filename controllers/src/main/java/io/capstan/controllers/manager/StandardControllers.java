@@ -47,8 +47,10 @@ public final class StandardControllers implements ControllerManager.Component {
                 new ApiEventRecorder(client.events(), "replicaset-controller", config.identity(), clock);
         ApiEventRecorder deploymentEvents =
                 new ApiEventRecorder(client.events(), "deployment-controller", config.identity(), clock);
+        ApiEventRecorder nodeEvents = NodeLifecycleController.eventRecorder(client, clock, config.identity());
         others.add(replicaSetEvents);
         others.add(deploymentEvents);
+        others.add(nodeEvents);
         controllers.add(ReplicaSetController.create(
                 client, informer(Kind.REPLICA_SET), informer(Kind.POD), replicaSetEvents, clock, 4));
         controllers.add(DeploymentController.create(
@@ -66,7 +68,7 @@ public final class StandardControllers implements ControllerManager.Component {
                 client,
                 config.nodeLifecycle(),
                 clock,
-                config.identity()));
+                nodeEvents));
         controllers.add(EndpointsController.controller(
                 informer(Kind.SERVICE), informer(Kind.POD), informer(Kind.ENDPOINTS), client.kind(Kind.ENDPOINTS)));
         controllers.add(

@@ -10,6 +10,8 @@ import io.capstan.client.controller.Controller;
 import io.capstan.client.controller.EventHandlers;
 import io.capstan.client.controller.Reconciler;
 import io.capstan.client.controller.Result;
+import io.capstan.client.events.ApiEventRecorder;
+import io.capstan.client.events.EventRecorder;
 import io.capstan.client.informer.Indexer;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.ConditionStatus;
@@ -55,6 +57,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeLifecycleController implements Reconciler {
     private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
     public static final String LEASE_NAMESPACE = "kube-node-lease";
+    /** The source.component of its events, as Kubernetes' node lifecycle controller names itself. */
+    public static final String COMPONENT = "node-controller";
+
+    static final String REPORTING_CONTROLLER = "capstan.io/node-lifecycle-controller";
 
     private final Indexer<Node> nodes;
     private final Indexer<Lease> leases;
@@ -68,7 +74,7 @@ public final class NodeLifecycleController implements Reconciler {
     /**
      * @param leases a cache of the Leases in {@value #LEASE_NAMESPACE} (others are ignored)
      * @param pods a cache of pods with the {@link Indexer#NODE_NAME} index
-     * @param instance who records events, e.g. the controller-manager's identity
+     * @param events where Node and Pod events go, e.g. a recorder reporting as {@link #COMPONENT}
      */
     public NodeLifecycleController(
             Indexer<Node> nodes,
@@ -77,14 +83,23 @@ public final class NodeLifecycleController implements Reconciler {
             ObjectClient api,
             NodeLifecycleConfig config,
             InstantSource clock,
-            String instance) {
+            EventRecorder events) {
         this.nodes = nodes;
         this.leases = leases;
         this.pods = pods;
         this.api = api;
         this.config = config;
         this.clock = clock;
-        this.events = new EventRecorder(api.events(), clock, instance);
+        this.events = events;
+    }
+
+    /** A recorder reporting as this controller: {@value #COMPONENT}, capstan.io/node-lifecycle-controller. */
+    public static ApiEventRecorder eventRecorder(ObjectClient api, InstantSource clock, String instance) {
+        return ApiEventRecorder.builder(api.events(), COMPONENT)
+                .reportingController(REPORTING_CONTROLLER)
+                .instance(instance)
+                .clock(clock)
+                .build();
     }
 
     /**
@@ -98,10 +113,10 @@ public final class NodeLifecycleController implements Reconciler {
             ObjectClient api,
             NodeLifecycleConfig config,
             InstantSource clock,
-            String instance) {
+            EventRecorder events) {
         return Controller.named("node-lifecycle")
                 .reconciler(new NodeLifecycleController(
-                        nodes.indexer(), leases.indexer(), pods.indexer(), api, config, clock, instance))
+                        nodes.indexer(), leases.indexer(), pods.indexer(), api, config, clock, events))
                 .watch(nodes, EventHandlers.byKey())
                 .watch(
                         leases,
@@ -136,7 +151,7 @@ public final class NodeLifecycleController implements Reconciler {
             log.info("Node {} stopped posting status, conditions set to Unknown (last sign of life {})", key, probe);
             if (before == ConditionStatus.CONDITION_STATUS_TRUE) {
                 events.record(
-                        EventRecorder.reference("Node", node.getMetadata()),
+                        EventRecorder.reference("v1", "Node", node.getMetadata()),
                         Event.Type.TYPE_NORMAL,
                         "NodeNotReady",
                         "Node " + key.name() + " status is now: NodeNotReady");
@@ -222,7 +237,7 @@ public final class NodeLifecycleController implements Reconciler {
                     pod.getMetadata().getName(),
                     pod.getSpec().getNodeName());
             events.record(
-                    EventRecorder.reference("Pod", pod.getMetadata()),
+                    EventRecorder.reference("v1", "Pod", pod.getMetadata()),
                     Event.Type.TYPE_NORMAL,
                     "TaintManagerEviction",
                     "Marking for deletion Pod " + pod.getMetadata().getNamespace() + "/"
@@ -259,7 +274,7 @@ public final class NodeLifecycleController implements Reconciler {
         try {
             api.pods().updateStatus(pod);
             events.record(
-                    EventRecorder.reference("Pod", pod.getMetadata()),
+                    EventRecorder.reference("v1", "Pod", pod.getMetadata()),
                     Event.Type.TYPE_WARNING,
                     "NodeNotReady",
                     "Node is not ready");

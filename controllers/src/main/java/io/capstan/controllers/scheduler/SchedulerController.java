@@ -9,6 +9,8 @@ import io.capstan.client.ObjectKey;
 import io.capstan.client.controller.Controller;
 import io.capstan.client.controller.Reconciler;
 import io.capstan.client.controller.Result;
+import io.capstan.client.events.ApiEventRecorder;
+import io.capstan.client.events.EventRecorder;
 import io.capstan.client.informer.EventHandler;
 import io.capstan.client.informer.Indexer;
 import io.capstan.client.informer.Informer;
@@ -17,6 +19,7 @@ import io.capstan.proto.api.v1.Condition;
 import io.capstan.proto.api.v1.ConditionStatus;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.Node;
+import io.capstan.proto.api.v1.ObjectReference;
 import io.capstan.proto.api.v1.Pod;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,8 +169,13 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
             InstantSource clock,
             String instance,
             int workers) {
-        ApiEventRecorder recorder =
-                new ApiEventRecorder(client.events(), clock, COMPONENT, instance, EVENT_THREADS, EVENT_QUEUE_CAPACITY);
+        ApiEventRecorder recorder = ApiEventRecorder.builder(client.events(), COMPONENT)
+                .instance(instance)
+                .clock(clock)
+                .reportingController(COMPONENT)
+                .threads(EVENT_THREADS)
+                .backlog(EVENT_QUEUE_CAPACITY)
+                .build();
         SchedulerController scheduler = new SchedulerController(
                 pods.indexer(),
                 new ClusterSnapshot(),
@@ -221,6 +229,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         }
     }
 
+    private static ObjectReference reference(Pod pod) {
+        return EventRecorder.reference("v1", "Pod", pod.getMetadata());
+    }
+
     /** How many pods wait for the cluster to change. */
     public int unschedulableCount() {
         return unschedulable.size();
@@ -249,7 +261,8 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         try {
             info = PodInfo.of(pod);
         } catch (IllegalArgumentException e) {
-            events.record(pod, Event.Type.TYPE_WARNING, EVENT_FAILED_SCHEDULING, String.valueOf(e.getMessage()));
+            events.record(
+                    reference(pod), Event.Type.TYPE_WARNING, EVENT_FAILED_SCHEDULING, String.valueOf(e.getMessage()));
             return Result.done();
         }
         long cycle = unschedulable.cycle();
@@ -275,7 +288,11 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
             return Result.done(); // deleted meanwhile
         }
         log.debug("Bound pod {} to node {}", key, node);
-        events.record(pod, Event.Type.TYPE_NORMAL, EVENT_SCHEDULED, "Successfully assigned " + key + " to " + node);
+        events.record(
+                reference(pod),
+                Event.Type.TYPE_NORMAL,
+                EVENT_SCHEDULED,
+                "Successfully assigned " + key + " to " + node);
         return Result.done();
     }
 
@@ -318,7 +335,7 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         } catch (NotFoundException e) {
             return Result.done();
         }
-        events.record(pod, Event.Type.TYPE_WARNING, EVENT_FAILED_SCHEDULING, message);
+        events.record(reference(pod), Event.Type.TYPE_WARNING, EVENT_FAILED_SCHEDULING, message);
         // not parked if the cluster changed while the pod was being tried, perhaps in its favour
         unschedulable.park(key, cycle).ifPresent(backoff -> queue.addAfter(key, backoff));
         return Result.requeueAfter(UNSCHEDULABLE_RETRY);

@@ -11,6 +11,7 @@ import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.controller.Controller;
+import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.Condition;
 import io.capstan.proto.api.v1.ConditionStatus;
@@ -58,6 +59,7 @@ class NodeLifecycleIT {
     private Informer<Node> nodes;
     private Informer<Lease> leases;
     private Informer<Pod> pods;
+    private ApiEventRecorder events;
     private Controller controller;
 
     @BeforeAll
@@ -69,8 +71,9 @@ class NodeLifecycleIT {
         leases = Informer.create(
                 api.leases(), ListOptions.inNamespace(NodeLifecycleController.LEASE_NAMESPACE), Duration.ZERO);
         pods = Informer.create(api.pods(), ListOptions.all(), Duration.ZERO);
-        controller = NodeLifecycleController.controller(
-                nodes, leases, pods, api, CONFIG, InstantSource.system(), "node-lifecycle-it");
+        events = NodeLifecycleController.eventRecorder(api, InstantSource.system(), "node-lifecycle-it");
+        controller =
+                NodeLifecycleController.controller(nodes, leases, pods, api, CONFIG, InstantSource.system(), events);
         nodes.start();
         leases.start();
         pods.start();
@@ -81,6 +84,9 @@ class NodeLifecycleIT {
     void stop() {
         if (controller != null) {
             controller.close();
+        }
+        if (events != null) {
+            events.close();
         }
         for (Informer<?> informer : new Informer<?>[] {nodes, leases, pods}) {
             if (informer != null) {
@@ -144,8 +150,11 @@ class NodeLifecycleIT {
                     .isFalse();
             assertThat(podReady(bystander)).contains(ConditionStatus.CONDITION_STATUS_TRUE);
             assertThat(ready(api.nodes().get("", "healthy-1"))).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
-            assertThat(reasons("default", "lost-1")).contains("NodeNotReady");
-            assertThat(reasons("lost", "patient")).contains("TaintManagerEviction");
+            // events are written on the recorder's own thread
+            await().atMost(DEADLINE).untilAsserted(() -> {
+                assertThat(reasons("default", "lost-1")).contains("NodeNotReady");
+                assertThat(reasons("lost", "patient")).contains("TaintManagerEviction");
+            });
 
             lost.start(Duration.ofMillis(300));
             awaitTaints("lost-1", List.of());
