@@ -8,18 +8,9 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.InternetProtocol;
-import com.github.dockerjava.api.model.LogConfig;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.PullResponseItem;
-import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -42,11 +33,8 @@ import io.capstan.kubelet.runtime.RuntimeContainer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -172,6 +160,8 @@ public final class DockerRuntime implements ContainerRuntime {
     private final Settings settings;
     private final DockerClient client;
     private final String version;
+    private final DockerImages images;
+    private final ContainerSpecs specs;
     private final ScheduledExecutorService scheduler;
     private final Set<DockerStream<?>> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicReference<@Nullable EventStream> events = new AtomicReference<>();
@@ -183,6 +173,8 @@ public final class DockerRuntime implements ContainerRuntime {
         this.settings = settings;
         this.client = client;
         this.version = version;
+        this.images = new DockerImages(client, settings.pullTimeout());
+        this.specs = new ContainerSpecs(settings);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "docker-events-" + node);
             thread.setDaemon(true);
@@ -298,94 +290,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public ImageRef ensureImage(String image, PullPolicy policy) throws ImageException {
-        Optional<String> present = imageId(image);
-        switch (policy) {
-            case NEVER -> {
-                return new ImageRef(
-                        image,
-                        present.orElseThrow(() -> new ImageException(
-                                "ErrImageNeverPull",
-                                "image " + image + " is not present and the pull policy is Never")),
-                        false);
-            }
-            case IF_NOT_PRESENT -> {
-                return present.isPresent() ? new ImageRef(image, present.get(), false) : pull(image);
-            }
-            case ALWAYS -> {
-                try {
-                    return pull(image);
-                } catch (ImageException e) {
-                    if (present.isEmpty()) {
-                        throw e;
-                    }
-                    log.warn("Pulling {} failed, using the image already present: {}", image, e.getMessage());
-                    return new ImageRef(image, present.get(), false);
-                }
-            }
-        }
-        throw new AssertionError(policy);
-    }
-
-    private Optional<String> imageId(String image) throws ImageException {
-        try {
-            return Optional.ofNullable(client.inspectImageCmd(image).exec().getId());
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            throw new ImageException("ErrImagePull", "image " + image + ": " + engineMessage(e), e);
-        }
-    }
-
-    private ImageRef pull(String image) throws ImageException {
-        long started = System.nanoTime();
-        AtomicReference<@Nullable String> streamError = new AtomicReference<>();
-        DockerStream<PullResponseItem> stream = new DockerStream<>(new DockerStream.Handler<>() {
-            @Override
-            public void item(PullResponseItem item) {
-                if (item.isErrorIndicated()) {
-                    streamError.set(
-                            item.getErrorDetail() != null
-                                    ? item.getErrorDetail().getMessage()
-                                    : item.getError());
-                }
-            }
-
-            @Override
-            public void ended(@Nullable Throwable error) {}
-        });
-        try {
-            // Without a tag the engine pulls every tag of the repository: say latest.
-            int slash = image.lastIndexOf('/');
-            int colon = image.lastIndexOf(':');
-            var command = image.contains("@") || colon > slash
-                    ? client.pullImageCmd(image)
-                    : client.pullImageCmd(image).withTag("latest");
-            command.exec(stream);
-            if (!stream.await(settings.pullTimeout())) {
-                stream.close();
-                throw new ImageException(
-                        "ErrImagePull", "pulling image " + image + " timed out after " + settings.pullTimeout());
-            }
-        } catch (InterruptedException e) {
-            stream.close();
-            Thread.currentThread().interrupt();
-            throw new ImageException("ErrImagePull", "pulling image " + image + " was interrupted", e);
-        } catch (RuntimeException e) {
-            throw new ImageException("ErrImagePull", "pulling image " + image + ": " + engineMessage(e), e);
-        }
-        Throwable error = stream.error();
-        if (error != null) {
-            throw new ImageException("ErrImagePull", "pulling image " + image + ": " + engineMessage(error), error);
-        }
-        Optional<String> pulled = imageId(image);
-        if (pulled.isEmpty()) {
-            String detail = streamError.get();
-            throw new ImageException(
-                    "ErrImagePull",
-                    "pulling image " + image + ": " + (detail != null ? detail : "the image is still not present"));
-        }
-        log.info("Pulled image {} id={} in {} ms", image, pulled.get(), (System.nanoTime() - started) / 1_000_000);
-        return new ImageRef(image, pulled.get(), true);
+        return images.ensure(image, policy);
     }
 
     // -------------------------------------------------------------------------------- containers
@@ -420,8 +325,8 @@ public final class DockerRuntime implements ContainerRuntime {
         CreateContainerCmd command = client.createContainerCmd(config.image())
                 .withName(name)
                 .withLabels(config.labels().toMap())
-                .withEnv(environment(config))
-                .withHostConfig(hostConfig(config));
+                .withEnv(specs.environment(config))
+                .withHostConfig(specs.hostConfig(config));
         if (!config.command().isEmpty()) {
             command.withEntrypoint(config.command());
         }
@@ -431,11 +336,9 @@ public final class DockerRuntime implements ContainerRuntime {
         if (!config.workingDir().isEmpty()) {
             command.withWorkingDir(config.workingDir());
         }
-        if (settings.networkMode() == NetworkMode.BRIDGE && !config.ports().isEmpty()) {
-            command.withExposedPorts(config.ports().stream()
-                    .map(DockerRuntime::exposedPort)
-                    .distinct()
-                    .toList());
+        List<ExposedPort> exposed = specs.exposedPorts(config);
+        if (!exposed.isEmpty()) {
+            command.withExposedPorts(exposed);
         }
         long started = System.nanoTime();
         String id = command.exec().getId();
@@ -476,63 +379,6 @@ public final class DockerRuntime implements ContainerRuntime {
             log.warn("Removing leftover container {} failed: {}", name, engineMessage(e));
             return false;
         }
-    }
-
-    private List<String> environment(ContainerConfig config) {
-        Map<String, String> env = new LinkedHashMap<>(config.env());
-        if (settings.networkMode() == NetworkMode.HOST) {
-            // after the config's env: the kubelet chose these ports, a same-named variable must not move them
-            env.putAll(PortEnvironment.of(config.ports()));
-        }
-        List<String> list = new ArrayList<>(env.size());
-        env.forEach((key, value) -> list.add(key + "=" + value));
-        return list;
-    }
-
-    private HostConfig hostConfig(ContainerConfig config) {
-        HostConfig host = HostConfig.newHostConfig()
-                .withLogConfig(new LogConfig(
-                        LogConfig.LoggingType.JSON_FILE,
-                        Map.of(
-                                "max-size",
-                                settings.logMaxSize(),
-                                "max-file",
-                                Integer.toString(settings.logMaxFiles()))));
-        if (config.memoryBytes() > 0) {
-            host.withMemory(config.memoryBytes()).withMemorySwap(config.memoryBytes());
-        }
-        if (config.cpuMillis() > 0) {
-            host.withNanoCPUs(config.cpuMillis() * 1_000_000L);
-        }
-        if (!config.mounts().isEmpty()) {
-            host.withBinds(config.mounts().stream()
-                    .map(m -> new Bind(
-                            m.hostPath().toAbsolutePath().toString(),
-                            new Volume(m.containerPath()),
-                            m.readOnly() ? AccessMode.ro : AccessMode.rw))
-                    .toList());
-        }
-        switch (settings.networkMode()) {
-            case HOST -> host.withNetworkMode("host");
-            case BRIDGE -> {
-                host.withNetworkMode("bridge");
-                if (!config.ports().isEmpty()) {
-                    host.withPortBindings(config.ports().stream()
-                            .map(p -> new PortBinding(
-                                    Ports.Binding.bindIpAndPort(
-                                            p.hostIp().isEmpty() ? "127.0.0.1" : p.hostIp(), p.hostPort()),
-                                    exposedPort(p)))
-                            .toList());
-                }
-            }
-        }
-        return host;
-    }
-
-    private static ExposedPort exposedPort(ContainerConfig.PortMapping port) {
-        InternetProtocol protocol =
-                "UDP".equals(port.protocol().toUpperCase(Locale.ROOT)) ? InternetProtocol.UDP : InternetProtocol.TCP;
-        return new ExposedPort(port.containerPort(), protocol);
     }
 
     @Override
