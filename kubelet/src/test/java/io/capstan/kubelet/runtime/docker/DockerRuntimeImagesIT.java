@@ -115,7 +115,7 @@ class DockerRuntimeImagesIT {
                 .isFalse();
         assertThat(DockerRuntime.available("tcp://127.0.0.1:" + DockerFixture.freePort(), Duration.ofSeconds(2)))
                 .isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
         assertThatThrownBy(() -> DockerRuntime.connect(
                         "n",
                         DockerRuntime.Settings.defaults().withDockerHost("unix://" + tempDir.resolve("none.sock"))))
