@@ -1,5 +1,7 @@
 package io.capstan.apiserver.service;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.capstan.apiserver.storage.RemoteKvStore;
 import io.capstan.proto.etcd.RangeRequest;
 import java.io.File;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A real single-member etcd server for tests, on ephemeral loopback ports, started from the
@@ -39,6 +42,21 @@ final class EtcdProcess implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A three-node control plane over etcd, or the calling test class skipped, loudly, when no etcd
+     * binary is installed (.ci/run installs Debian's etcd-server).
+     */
+    static ControlPlane controlPlaneOrSkip(String testClass, Path root, UnaryOperator<ApiConfig> tune)
+            throws Exception {
+        Optional<Path> etcd = binary();
+        if (etcd.isEmpty()) {
+            System.err.println(
+                    "SKIPPED: " + testClass + " needs an etcd binary on the PATH (apt-get install etcd-server)");
+        }
+        assumeTrue(etcd.isPresent(), "no etcd binary on the PATH");
+        return ControlPlane.startOnEtcd(etcd.get(), 3, root, tune);
     }
 
     static EtcdProcess start(Path binary, Path dataDir) throws Exception {
