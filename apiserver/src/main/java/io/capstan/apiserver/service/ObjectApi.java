@@ -18,14 +18,12 @@ import io.capstan.apiserver.storage.ObjectKind;
 import io.capstan.apiserver.storage.ObjectStorage;
 import io.capstan.apiserver.storage.TxnGuard;
 import io.capstan.proto.api.v1.DeleteRequest;
-import io.capstan.proto.api.v1.DeleteRequest.PropagationPolicy;
 import io.capstan.proto.api.v1.DeleteResponse;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.NamespaceStatus;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.PatchRequest;
-import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodStatus;
 import io.capstan.proto.api.v1.TypedObject;
 import java.io.IOException;
@@ -42,7 +40,8 @@ import java.util.UUID;
 /**
  * The write verbs of the object API with Kubernetes' semantics, over {@link ObjectStorage}: what
  * the server sets on create, what an update may change, how apply and merge patch resolve to an
- * update, and how deletion goes through grace periods, finalizers and propagation policies.
+ * update, and how deletion goes through grace periods, finalizers and propagation policies (decided
+ * by {@link Deletions}).
  *
  * <p><b>Guarantees.</b> Each successful call is exactly one store transaction; whatever it also
  * needs (the namespace still Active, a ClusterIP or NodePort claimed or released) is in that same
@@ -64,8 +63,6 @@ public final class ObjectApi {
     /** Attempts for a write without a precondition that keeps losing races; far beyond any real contention. */
     private static final int MAX_ATTEMPTS = 16;
 
-    private static final String FINALIZER_ORPHAN = "orphan";
-    private static final String FINALIZER_FOREGROUND = "foregroundDeletion";
     private static final String NAMESPACE_FINALIZER = "kubernetes";
     /** Namespaces that always exist and cannot be deleted, as in Kubernetes. */
     static final Set<String> SYSTEM_NAMESPACES = Set.of("default", "kube-system", "kube-node-lease");
@@ -459,14 +456,14 @@ public final class ObjectApi {
             return current;
         }
         ObjectMeta after = ObjectKind.metadata(updated);
-        if (after.hasDeletionTimestamp() && readyToRemove(kind, updated)) {
+        if (after.hasDeletionTimestamp() && Deletions.readyToRemove(kind, updated)) {
             return Futures.await(
                     storage.delete(
                             kind,
                             after.getNamespace(),
                             after.getName(),
                             Optional.of(currentMeta.getResourceVersion()),
-                            releaseGuard(updated)),
+                            Deletions.releaseGuard(updated)),
                     timeout);
         }
         return Futures.await(storage.update(updated, guard), timeout);
@@ -508,125 +505,24 @@ public final class ObjectApi {
 
     private DeleteResponse deleteOnce(ObjectKind kind, TypedObject current, DeleteRequest request) {
         ObjectMeta meta = ObjectKind.metadata(current);
-        long grace = gracePeriod(kind, current, request);
-        ObjectMeta.Builder updated = meta.toBuilder();
-        boolean changed = false;
-
-        if (meta.hasDeletionTimestamp()) {
-            // Already being deleted: a later delete may only shorten the grace period.
-            long given = meta.getDeletionGracePeriodSeconds();
-            if (grace < given) {
-                updated.setDeletionGracePeriodSeconds(grace)
-                        .setDeletionTimestamp(wholeSeconds(clock.instant().plusSeconds(grace)));
-                changed = true;
-            }
-        } else {
-            PropagationPolicy policy = request.getPropagationPolicy();
-            if (policy == PropagationPolicy.PROPAGATION_POLICY_ORPHAN) {
-                changed |= addFinalizer(updated, FINALIZER_ORPHAN);
-            } else if (policy == PropagationPolicy.PROPAGATION_POLICY_FOREGROUND) {
-                changed |= addFinalizer(updated, FINALIZER_FOREGROUND);
-            }
-            boolean staysForNow =
-                    grace > 0 || updated.getFinalizersCount() > 0 || holdsNamespaceFinalizer(kind, current);
-            if (staysForNow) {
-                updated.setDeletionTimestamp(wholeSeconds(clock.instant().plusSeconds(grace)))
-                        .setDeletionGracePeriodSeconds(grace)
-                        .setGeneration(meta.getGeneration() + 1);
-                changed = true;
-            }
-        }
-
-        TypedObject next = ObjectKind.withMetadata(current, updated.build());
-        if (kind == ObjectKind.NAMESPACE && next.getNamespace().getMetadata().hasDeletionTimestamp()) {
-            next = TypedObject.newBuilder()
-                    .setNamespace(next.getNamespace().toBuilder()
-                            .setStatus(next.getNamespace().getStatus().toBuilder()
-                                    .setPhase(NamespaceStatus.Phase.PHASE_TERMINATING)))
-                    .build();
-            changed |= !next.equals(current);
-        }
-        if (readyToRemove(kind, next) && grace == 0) {
-            TypedObject removed = Futures.await(
-                    storage.delete(
-                            kind,
-                            meta.getNamespace(),
-                            meta.getName(),
-                            Optional.of(meta.getResourceVersion()),
-                            releaseGuard(current)),
-                    timeout);
-            return DeleteResponse.newBuilder()
-                    .setObject(removed)
-                    .setRemoved(true)
-                    .build();
-        }
-        if (!changed) {
-            return DeleteResponse.newBuilder()
-                    .setObject(current)
-                    .setRemoved(false)
-                    .build();
-        }
-        TypedObject stored = Futures.await(storage.update(next), timeout);
-        return DeleteResponse.newBuilder().setObject(stored).setRemoved(false).build();
-    }
-
-    /**
-     * The grace period this delete gives: the request's, else a pod's own
-     * terminationGracePeriodSeconds; 0 for other kinds, and for a pod that is not bound to a node or
-     * has already finished (nothing runs that could be stopped gracefully), as in Kubernetes.
-     */
-    private static long gracePeriod(ObjectKind kind, TypedObject current, DeleteRequest request) {
-        if (kind != ObjectKind.POD) {
-            return 0;
-        }
-        Pod pod = current.getPod();
-        PodStatus.Phase phase = pod.getStatus().getPhase();
-        if (pod.getSpec().getNodeName().isEmpty()
-                || phase == PodStatus.Phase.PHASE_SUCCEEDED
-                || phase == PodStatus.Phase.PHASE_FAILED) {
-            return 0;
-        }
-        if (request.hasGracePeriodSeconds()) {
-            if (request.getGracePeriodSeconds() < 0) {
-                throw new ValidationException(List.of(
-                        new FieldError("gracePeriodSeconds", "must be >= 0, got " + request.getGracePeriodSeconds())));
-            }
-            return request.getGracePeriodSeconds();
-        }
-        return pod.getSpec().hasTerminationGracePeriodSeconds() ? pod.getSpec().getTerminationGracePeriodSeconds() : 30;
-    }
-
-    /**
-     * Whether an object marked for deletion can leave the store now: no finalizers left (nor a
-     * namespace's own), and for a pod a grace period of 0, which the kubelet confirms once its
-     * containers have stopped.
-     */
-    private static boolean readyToRemove(ObjectKind kind, TypedObject object) {
-        ObjectMeta meta = ObjectKind.metadata(object);
-        if (meta.getFinalizersCount() > 0 || holdsNamespaceFinalizer(kind, object)) {
-            return false;
-        }
-        return kind != ObjectKind.POD || !meta.hasDeletionTimestamp() || meta.getDeletionGracePeriodSeconds() == 0;
-    }
-
-    private static boolean holdsNamespaceFinalizer(ObjectKind kind, TypedObject object) {
-        return kind == ObjectKind.NAMESPACE && object.getNamespace().getSpec().getFinalizersCount() > 0;
-    }
-
-    private static boolean addFinalizer(ObjectMeta.Builder meta, String finalizer) {
-        if (meta.getFinalizersList().contains(finalizer)) {
-            return false;
-        }
-        meta.addFinalizers(finalizer);
-        return true;
-    }
-
-    private static TxnGuard releaseGuard(TypedObject object) {
-        return switch (ObjectKind.of(object)) {
-            case SERVICE -> ServiceAllocator.releaseAll(object.getService());
-            case EVENT -> RepeatedEvents.release(object.getEvent());
-            default -> TxnGuard.NONE;
+        Deletions.Outcome outcome = Deletions.decide(kind, current, request, clock.instant());
+        TypedObject result = switch (outcome.action()) {
+            case REMOVE ->
+                Futures.await(
+                        storage.delete(
+                                kind,
+                                meta.getNamespace(),
+                                meta.getName(),
+                                Optional.of(meta.getResourceVersion()),
+                                Deletions.releaseGuard(current)),
+                        timeout);
+            case MARK -> Futures.await(storage.update(outcome.object()), timeout);
+            case UNCHANGED -> current;
         };
+        return DeleteResponse.newBuilder()
+                .setObject(result)
+                .setRemoved(outcome.action() == Deletions.Action.REMOVE)
+                .build();
     }
 
     // ---------------------------------------------------------------------------------------------
