@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * on the scheduler it shares with other caches. A task that throws is logged and keeps its later
  * runs, which a scheduled executor would cancel silently.
  *
- * <p>Thread-safe and takes no lock, so the cache schedules while holding its own. Each method throws
- * {@link java.util.concurrent.RejectedExecutionException} once the scheduler is shut down.
+ * <p>Thread-safe and takes no lock, so the cache schedules while holding its own. Each scheduling
+ * method throws {@link java.util.concurrent.RejectedExecutionException} once the scheduler is shut
+ * down.
  */
 final class CacheTimers {
     private static final Logger log = LoggerFactory.getLogger(CacheTimers.class);

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * The cache adds a waiter with a timeout, and each time its state moves it takes the waiters that
  * are now due and completes them after releasing its lock ({@link #complete}).
  *
- * <p>Not thread-safe: the cache guards it with its lock and passes in the state it is at. Nothing
- * here completes a future; the cache does that outside its lock.
+ * <p>Not thread-safe: the cache guards it with its lock and passes in the state it is at. Its
+ * methods only take and hand back waiters; the futures are completed or failed by the cache after
+ * it releases its lock.
  */
 final class FreshnessWaiters {
     private final List<Waiter> waiters = new ArrayList<>();
