@@ -6,31 +6,25 @@ import io.capstan.apiserver.storage.ObjectKind;
 import io.capstan.apiserver.storage.ObjectStorage.ListPage;
 import io.capstan.apiserver.storage.StoreUnavailableException;
 import io.capstan.apiserver.storage.WatchListener;
+import io.capstan.apiserver.watch.CacheState.Change;
+import io.capstan.apiserver.watch.FreshnessWaiters.Waiter;
 import io.capstan.proto.api.v1.TypedObject;
 import io.capstan.proto.api.v1.WatchEvent;
-import io.capstan.proto.etcd.RangeRequest;
 import io.capstan.proto.etcd.RangeResponse;
-import io.capstan.proto.etcd.WatchCreateRequest;
 import io.capstan.proto.etcd.mvcc.Event;
-import io.capstan.proto.etcd.mvcc.KeyValue;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,29 +62,32 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> Thread-safe. Store callbacks, registrations and reads take one lock briefly;
  * nothing waits on a watcher's client while holding it. Lock order: this cache's lock before any
  * watcher's.
+ *
+ * <p><b>Parts.</b> This class holds the cache's lifecycle and lock; its parts take no lock of their
+ * own. Under the lock it keeps {@link CacheState} (the objects and the window) and {@link
+ * FreshnessWaiters} (the waiting requests, completed after the lock is released). {@link
+ * KindListWatch} makes the store calls and decodes their answers, outside the lock; {@link
+ * CacheTimers} runs the timers.
  */
 public final class WatchCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
 
     private final ObjectKind kind;
     private final KindCodec codec;
-    private final KvStore kv;
+    private final KindListWatch listWatch;
     private final WatchCacheConfig config;
-    private final ScheduledExecutorService scheduler;
+    private final CacheTimers timers;
     private final Executor senders;
 
     private final Object mu = new Object();
-    // guarded by mu: the state at `revision`
-    private final TreeMap<String, CachedObject> objects = new TreeMap<>();
-    // guarded by mu: the last changes in revision order; every change after windowStart is here
-    private final ArrayDeque<CacheEvent> window = new ArrayDeque<>();
+    // guarded by mu: the objects at `revision` and the window of the last changes
+    private final CacheState state;
     // guarded by mu: registered watchers, which live changes are offered to
     private final Set<CacheWatcher> watchers = new LinkedHashSet<>();
     // guarded by mu: requests waiting for the cache to be ready and fresh enough
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final FreshnessWaiters waiters = new FreshnessWaiters();
     // guarded by mu
     private long revision;
-    private long windowStart;
     private boolean synced;
     private boolean ready;
     private boolean started;
@@ -100,21 +97,6 @@ public final class WatchCache implements AutoCloseable {
     private KvStore.@Nullable Watch storeWatch;
     private @Nullable ScheduledFuture<?> progressTask;
     private @Nullable ScheduledFuture<?> bookmarkTask;
-
-    /** A request waiting for the cache; {@code needsWatch}: ready for watchers, not just listed. */
-    private static final class Waiter {
-        final long revision;
-        final boolean needsWatch;
-        final CompletableFuture<Void> future = new CompletableFuture<>();
-
-        @Nullable
-        ScheduledFuture<?> timeout;
-
-        Waiter(long revision, boolean needsWatch) {
-            this.revision = revision;
-            this.needsWatch = needsWatch;
-        }
-    }
 
     /**
      * @param scheduler runs the cache's timers (bookmarks, waits, retries, progress requests)
@@ -128,10 +110,11 @@ public final class WatchCache implements AutoCloseable {
             Executor senders) {
         this.kind = kind;
         this.codec = new KindCodec(kind);
-        this.kv = kv;
+        this.listWatch = new KindListWatch(codec, kv);
         this.config = config;
-        this.scheduler = scheduler;
+        this.timers = new CacheTimers(scheduler, kind.kindName());
         this.senders = senders;
+        this.state = new CacheState(codec, config.windowCapacity());
     }
 
     /** Lists and starts watching; requests before the first list completes wait for it. Idempotent. */
@@ -141,9 +124,7 @@ public final class WatchCache implements AutoCloseable {
                 return;
             }
             started = true;
-            long interval = config.bookmarkInterval().toNanos();
-            bookmarkTask = scheduler.scheduleAtFixedRate(
-                    guarded(this::sendBookmarks), interval, interval, TimeUnit.NANOSECONDS);
+            bookmarkTask = timers.atFixedRate(config.bookmarkInterval(), this::sendBookmarks);
         }
         relist();
     }
@@ -169,13 +150,13 @@ public final class WatchCache implements AutoCloseable {
     /** Changes in the window. */
     public int windowSize() {
         synchronized (mu) {
-            return window.size();
+            return state.windowSize();
         }
     }
 
     public int objectCount() {
         synchronized (mu) {
-            return objects.size();
+            return state.objectCount();
         }
     }
 
@@ -219,7 +200,8 @@ public final class WatchCache implements AutoCloseable {
             List<CachedObject> candidates;
             long at;
             synchronized (mu) {
-                candidates = new ArrayList<>(inNamespace(filter.namespace()).values());
+                candidates =
+                        new ArrayList<>(state.inNamespace(filter.namespace()).values());
                 at = revision;
             }
             List<TypedObject> items = new ArrayList<>();
@@ -241,7 +223,7 @@ public final class WatchCache implements AutoCloseable {
         String key = codec.key(namespace, name);
         return awaitFresh(0, false).thenApply(ignored -> {
             synchronized (mu) {
-                return Optional.ofNullable(objects.get(key)).map(CachedObject::object);
+                return Optional.ofNullable(state.get(key)).map(CachedObject::object);
             }
         });
     }
@@ -264,12 +246,11 @@ public final class WatchCache implements AutoCloseable {
             generation++;
             ended = new ArrayList<>(watchers);
             watchers.clear();
-            failed = new ArrayList<>(waiters);
-            waiters.clear();
+            failed = waiters.takeAll();
             watch = storeWatch;
             storeWatch = null;
-            cancel(progressTask);
-            cancel(bookmarkTask);
+            CacheTimers.cancel(progressTask);
+            CacheTimers.cancel(bookmarkTask);
         }
         if (watch != null) {
             watch.close();
@@ -278,7 +259,7 @@ public final class WatchCache implements AutoCloseable {
             watcher.end(null);
         }
         for (Waiter waiter : failed) {
-            cancel(waiter.timeout);
+            waiter.cancelTimeout();
             waiter.future.completeExceptionally(
                     new StoreUnavailableException("the watch cache of " + kind.kindName() + " is closed", null));
         }
@@ -317,11 +298,7 @@ public final class WatchCache implements AutoCloseable {
                 // a relist began after the wait ended: wait again, for the relisted state (below)
                 waitAgain = true;
             } else if (options.sendInitialEvents()) {
-                List<CacheEvent> initial = new ArrayList<>();
-                for (CachedObject object :
-                        inNamespace(options.filter().namespace()).values()) {
-                    initial.add(CacheEvent.initial(revision, object));
-                }
+                List<CacheEvent> initial = state.initialEvents(options.filter().namespace(), revision);
                 WatchEvent end =
                         bookmark(revision).toBuilder().setInitialEventsEnd(true).build();
                 watcher.startWith(initial, end);
@@ -330,13 +307,14 @@ public final class WatchCache implements AutoCloseable {
             } else if (options.resourceVersion() == 0) {
                 watchers.add(watcher);
                 return;
-            } else if (options.resourceVersion() < windowStart) {
+            } else if (options.resourceVersion() < state.windowStart()) {
                 refusal = CacheWatcher.error(
                         CacheWatcher.OUT_OF_RANGE,
                         "resourceVersion " + options.resourceVersion() + " is too old: the watch cache of "
-                                + kind.kindName() + " holds changes after " + windowStart + "; list again");
+                                + kind.kindName() + " holds changes after " + state.windowStart()
+                                + "; list again");
             } else {
-                watcher.startWith(changesAfter(options.resourceVersion()), null);
+                watcher.startWith(state.changesAfter(options.resourceVersion()), null);
                 watchers.add(watcher);
                 return;
             }
@@ -346,28 +324,6 @@ public final class WatchCache implements AutoCloseable {
         } else if (refusal != null) {
             watcher.end(refusal);
         }
-    }
-
-    private List<CacheEvent> changesAfter(long resourceVersion) {
-        List<CacheEvent> changes = new ArrayList<>();
-        for (Iterator<CacheEvent> it = window.descendingIterator(); it.hasNext(); ) {
-            CacheEvent change = it.next();
-            if (change.revision() <= resourceVersion) {
-                break;
-            }
-            changes.add(change);
-        }
-        Collections.reverse(changes);
-        return changes;
-    }
-
-    private SortedMap<String, CachedObject> inNamespace(String namespace) {
-        if (namespace.isEmpty()) {
-            return objects;
-        }
-        String prefix = codec.prefix(namespace);
-        // every namespace prefix ends in '/', and '0' is the character after it
-        return objects.subMap(prefix, prefix.substring(0, prefix.length() - 1) + '0');
     }
 
     private WatchEvent bookmark(long at) {
@@ -395,7 +351,8 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
-    // ---- freshness
+    // ---- freshness: waiting, expiry and progress requests read the lifecycle state under mu, so they
+    // stay here; FreshnessWaiters keeps the waiters themselves
 
     /**
      * Completes when the cache is synced (listed once) or, with {@code needsWatch}, ready for
@@ -410,14 +367,13 @@ public final class WatchCache implements AutoCloseable {
                 return CompletableFuture.failedFuture(
                         new StoreUnavailableException("the watch cache of " + kind.kindName() + " is closed", null));
             }
-            if (isDue(waiter)) {
+            if (waiter.isDue(synced, ready, revision)) {
                 return CompletableFuture.completedFuture(null);
             }
             waiters.add(waiter);
             askProgress = ready && atLeast > revision;
             try {
-                waiter.timeout = scheduler.schedule(
-                        guarded(() -> expire(waiter)), config.freshnessTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                waiter.timeout = timers.after(config.freshnessTimeout(), () -> expire(waiter));
             } catch (RejectedExecutionException e) {
                 waiters.remove(waiter);
                 return CompletableFuture.failedFuture(
@@ -428,33 +384,6 @@ public final class WatchCache implements AutoCloseable {
             startProgressRequests();
         }
         return waiter.future;
-    }
-
-    private boolean isDue(Waiter waiter) {
-        return (waiter.needsWatch ? ready : synced) && revision >= waiter.revision;
-    }
-
-    /** Removes the waiters the cache now satisfies; the caller completes them outside the lock. */
-    private List<Waiter> takeDueWaiters() {
-        if (waiters.isEmpty()) {
-            return List.of();
-        }
-        List<Waiter> due = new ArrayList<>();
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-            Waiter waiter = it.next();
-            if (isDue(waiter)) {
-                it.remove();
-                due.add(waiter);
-            }
-        }
-        return due;
-    }
-
-    private static void complete(List<Waiter> due) {
-        for (Waiter waiter : due) {
-            cancel(waiter.timeout);
-            waiter.future.complete(null);
-        }
     }
 
     private void expire(Waiter waiter) {
@@ -479,10 +408,8 @@ public final class WatchCache implements AutoCloseable {
             if (progressTask != null || closed) {
                 return;
             }
-            long interval = config.progressRequestInterval().toNanos();
             try {
-                progressTask = scheduler.scheduleWithFixedDelay(
-                        guarded(this::requestProgress), 0, interval, TimeUnit.NANOSECONDS);
+                progressTask = timers.withFixedDelay(config.progressRequestInterval(), this::requestProgress);
             } catch (RejectedExecutionException e) {
                 log.debug("Scheduler closed; no progress requests", e);
             }
@@ -493,12 +420,8 @@ public final class WatchCache implements AutoCloseable {
     private void requestProgress() {
         KvStore.Watch watch;
         synchronized (mu) {
-            boolean behind = false;
-            for (Waiter waiter : waiters) {
-                behind |= waiter.revision > revision;
-            }
-            if (!behind || closed) {
-                cancel(progressTask);
+            if (!waiters.anyBehind(revision) || closed) {
+                CacheTimers.cancel(progressTask);
                 progressTask = null;
                 return;
             }
@@ -509,7 +432,8 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
-    // ---- the store side
+    // ---- the store side: each answer is checked against `generation` and applied in one hold of mu,
+    // so this stays here; KindListWatch makes the calls and decodes
 
     private void relist() {
         long listGeneration;
@@ -526,12 +450,7 @@ public final class WatchCache implements AutoCloseable {
         if (previous != null) {
             previous.close();
         }
-        String prefix = codec.prefix();
-        RangeRequest request = RangeRequest.newBuilder()
-                .setKey(KindCodec.utf8(prefix))
-                .setRangeEnd(KindCodec.prefixEnd(prefix))
-                .build();
-        CompletableFuture<Void> unused = kv.range(request).handle((response, error) -> {
+        CompletableFuture<Void> unused = listWatch.list().handle((response, error) -> {
             if (error != null) {
                 onListFailed(listGeneration, error);
                 return null;
@@ -548,13 +467,7 @@ public final class WatchCache implements AutoCloseable {
     }
 
     private void onListed(long listGeneration, RangeResponse response) {
-        List<CachedObject> listed = new ArrayList<>(response.getKvsCount());
-        for (KeyValue kv : response.getKvsList()) {
-            CachedObject object = decode(kv);
-            if (object != null) {
-                listed.add(object);
-            }
-        }
+        List<CachedObject> listed = listWatch.objects(response);
         long listRevision = response.getHeader().getRevision();
         List<CacheWatcher> evicted;
         List<Waiter> due;
@@ -562,19 +475,14 @@ public final class WatchCache implements AutoCloseable {
             if (closed || listGeneration != generation) {
                 return;
             }
-            objects.clear();
-            for (CachedObject object : listed) {
-                objects.put(object.key(), object);
-            }
-            window.clear();
-            windowStart = listRevision;
+            state.reset(listed, listRevision);
             revision = Math.max(revision, listRevision);
             evicted = new ArrayList<>(watchers);
             watchers.clear();
             synced = true;
             ready = true;
             failures = 0;
-            due = takeDueWaiters();
+            due = waiters.takeDue(synced, ready, revision);
         }
         log.info(
                 "Watch cache listed kind={} objects={} revision={} endedWatchers={}",
@@ -589,7 +497,7 @@ public final class WatchCache implements AutoCloseable {
                     "the watch cache of " + kind.kindName() + " relisted at revision " + listRevision
                             + " after losing its store watch; list again"));
         }
-        complete(due);
+        FreshnessWaiters.complete(due);
     }
 
     private void onListFailed(long listGeneration, Throwable error) {
@@ -607,23 +515,14 @@ public final class WatchCache implements AutoCloseable {
 
     /** Watches the prefix from {@code fromRevision} for the current generation. */
     private void openWatch(long watchGeneration, long fromRevision) {
-        String prefix = codec.prefix();
-        WatchCreateRequest request = WatchCreateRequest.newBuilder()
-                .setKey(KindCodec.utf8(prefix))
-                .setRangeEnd(KindCodec.prefixEnd(prefix))
-                .setStartRevision(fromRevision)
-                .setProgressNotify(true)
-                .build();
-        KvStore.Watch watch = kv.watch(request, new StoreListener(watchGeneration));
+        KvStore.Watch watch = listWatch.watch(fromRevision, new StoreListener(watchGeneration));
         boolean stale;
         boolean behind = false;
         synchronized (mu) {
             stale = closed || watchGeneration != generation;
             if (!stale) {
                 storeWatch = watch;
-                for (Waiter waiter : waiters) {
-                    behind |= waiter.revision > revision;
-                }
+                behind = waiters.anyBehind(revision);
             }
         }
         if (stale) {
@@ -681,14 +580,7 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
-    private void applyEvents(long watchGeneration, List<Event> events) {
-        List<Change> changes = new ArrayList<>(events.size());
-        for (Event event : events) {
-            KeyValue kv = event.getKv();
-            boolean delete = event.getType() == Event.EventType.DELETE;
-            CachedObject object = delete ? null : decode(kv);
-            changes.add(new Change(kv.getKey().toStringUtf8(), kv.getModRevision(), delete, object));
-        }
+    private void applyChanges(long watchGeneration, List<Change> changes) {
         List<Waiter> due;
         synchronized (mu) {
             if (closed || watchGeneration != generation) {
@@ -706,13 +598,9 @@ public final class WatchCache implements AutoCloseable {
                     continue;
                 }
                 revision = change.revision();
-                CacheEvent applied = apply(change);
+                CacheEvent applied = state.apply(change);
                 if (applied == null) {
                     continue;
-                }
-                window.addLast(applied);
-                if (window.size() > config.windowCapacity()) {
-                    windowStart = Math.max(windowStart, window.removeFirst().revision());
                 }
                 for (Iterator<CacheWatcher> it = watchers.iterator(); it.hasNext(); ) {
                     if (!it.next().offer(applied)) {
@@ -720,33 +608,9 @@ public final class WatchCache implements AutoCloseable {
                     }
                 }
             }
-            due = takeDueWaiters();
+            due = waiters.takeDue(synced, ready, revision);
         }
-        complete(due);
-    }
-
-    /** One decoded store event; {@code object} is null for a delete or a value that did not decode. */
-    private record Change(
-            String key,
-            long revision,
-            boolean delete,
-            @Nullable CachedObject object) {}
-
-    /** Applies {@code change} to the map (under mu); the cache event, or null if nothing changed. */
-    private @Nullable CacheEvent apply(Change change) {
-        if (change.delete()) {
-            CachedObject previous = objects.remove(change.key());
-            if (previous == null) {
-                return null; // a key we never had (its value did not decode)
-            }
-            return CacheEvent.deleted(
-                    change.revision(), codec.withResourceVersion(previous, change.revision()), previous);
-        }
-        CachedObject object = change.object();
-        if (object == null) {
-            return null;
-        }
-        return CacheEvent.written(change.revision(), object, objects.put(change.key(), object));
+        FreshnessWaiters.complete(due);
     }
 
     private void applyProgress(long watchGeneration, long progressRevision) {
@@ -757,19 +621,9 @@ public final class WatchCache implements AutoCloseable {
             }
             failures = 0;
             revision = progressRevision;
-            due = takeDueWaiters();
+            due = waiters.takeDue(synced, ready, revision);
         }
-        complete(due);
-    }
-
-    private @Nullable CachedObject decode(KeyValue kv) {
-        try {
-            return codec.decode(kv.getKey().toStringUtf8(), kv.getValue(), kv.getModRevision());
-        } catch (KvStoreException e) {
-            // nothing a retry fixes; the object stays invisible until it is written again
-            log.error("Watch cache skips an undecodable value kind={}", kind.kindName(), e);
-            return null;
-        }
+        FreshnessWaiters.complete(due);
     }
 
     private final class StoreListener implements WatchListener {
@@ -781,7 +635,7 @@ public final class WatchCache implements AutoCloseable {
 
         @Override
         public void onEvents(long storeRevision, List<Event> events) {
-            applyEvents(watchGeneration, events);
+            applyChanges(watchGeneration, listWatch.changes(events));
         }
 
         @Override
@@ -804,7 +658,7 @@ public final class WatchCache implements AutoCloseable {
 
     private void retryLater(Runnable task, Duration delay) {
         try {
-            ScheduledFuture<?> unused = scheduler.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> unused = timers.after(delay, task);
         } catch (RejectedExecutionException e) {
             if (!isClosed()) {
                 log.error("Watch cache cannot schedule a retry kind={}", kind.kindName(), e);
@@ -815,23 +669,6 @@ public final class WatchCache implements AutoCloseable {
     private boolean isClosed() {
         synchronized (mu) {
             return closed;
-        }
-    }
-
-    /** A failing timer task must not cancel its later runs, which a scheduled executor would do silently. */
-    private Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("Watch cache task failed kind={}", kind.kindName(), e);
-            }
-        };
-    }
-
-    private static void cancel(@Nullable ScheduledFuture<?> task) {
-        if (task != null) {
-            task.cancel(false);
         }
     }
 
