@@ -9,10 +9,8 @@ import io.capstan.kubelet.pod.PodStatuses.Observed;
 import io.capstan.kubelet.pod.PodStatuses.Waiting;
 import io.capstan.kubelet.runtime.ContainerConfig;
 import io.capstan.kubelet.runtime.ContainerException;
-import io.capstan.kubelet.runtime.ContainerLabels;
 import io.capstan.kubelet.runtime.ImageException;
 import io.capstan.kubelet.runtime.ImageRef;
-import io.capstan.kubelet.runtime.PortEnvironment;
 import io.capstan.kubelet.runtime.PullPolicy;
 import io.capstan.kubelet.runtime.RuntimeContainer;
 import io.capstan.proto.api.v1.Container;
@@ -23,7 +21,6 @@ import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodSpec.RestartPolicy;
 import io.capstan.proto.api.v1.PodStatus;
 import io.capstan.proto.api.v1.PodStatus.Phase;
-import io.capstan.proto.api.v1.VolumeMount;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +56,7 @@ final class PodWorker {
 
     private final String uid;
     private final PodContext context;
+    private final ContainerConfigs configs;
     private volatile @Nullable Pod pod;
     private volatile boolean gone;
     private final Map<String, Waiting> waiting = new HashMap<>();
@@ -74,6 +71,8 @@ final class PodWorker {
     PodWorker(String uid, PodContext context) {
         this.uid = uid;
         this.context = context;
+        this.configs = new ContainerConfigs(
+                context.nodeName(), context.config(), context.runtime().portsInEnvironment());
     }
 
     void update(Pod latest) {
@@ -301,47 +300,13 @@ final class PodWorker {
         } catch (ContainerException e) {
             return failed(pod, name, e.reason(), String.valueOf(e.getMessage()), now);
         }
-        Map<String, String> env;
         ContainerConfig config;
         try {
-            // the Services as they are when the container starts, as Kubernetes does: lowest
-            // precedence, below the node's own variables and the spec's
-            Map<String, String> base = new LinkedHashMap<>(Environment.serviceVariables(
-                    context.config().services(pod.getMetadata().getNamespace())));
-            base.put("HOSTNAME", pod.getMetadata().getName());
-            List<ContainerConfig.PortMapping> mappings = HostPorts.mappings(ports, name);
-            if (context.runtime().portsInEnvironment()) {
-                base.putAll(PortEnvironment.of(mappings));
-            }
-            env = Environment.of(pod, spec, context.config(), base);
-            List<ContainerConfig.Mount> mounts = new ArrayList<>();
-            for (VolumeMount mount : spec.getVolumeMountsList()) {
-                Path dir = volumes.get(mount.getName());
-                if (dir == null) {
-                    throw new ConfigException("volume \"" + mount.getName() + "\" not found");
-                }
-                Path hostPath = mount.getSubPath().isEmpty() ? dir : dir.resolve(mount.getSubPath());
-                mounts.add(new ContainerConfig.Mount(
-                        mount.getName(), hostPath, mount.getMountPath(), mount.getReadOnly()));
-            }
-            config = new ContainerConfig(
-                    new ContainerLabels(
+            config = new ContainerConfigs(
                             context.nodeName(),
-                            uid,
-                            pod.getMetadata().getNamespace(),
-                            pod.getMetadata().getName(),
-                            name,
-                            attempt),
-                    spec.getImage(),
-                    Environment.expandAll(spec.getCommandList(), env),
-                    Environment.expandAll(spec.getArgsList(), env),
-                    spec.getWorkingDir(),
-                    env,
-                    mounts,
-                    mappings,
-                    Resources.cpuMillis(spec),
-                    Resources.memoryBytes(spec),
-                    podDir());
+                            context.config(),
+                            context.runtime().portsInEnvironment())
+                    .of(pod, spec, attempt, volumes, HostPorts.mappings(ports, name), podDir());
         } catch (ConfigException e) {
             return failed(pod, name, "CreateContainerConfigError", String.valueOf(e.getMessage()), now);
         }
