@@ -57,6 +57,7 @@ final class PodWorker {
     private final String uid;
     private final PodContext context;
     private final ContainerConfigs configs;
+    private final PodStatusWriter statusWriter;
     private volatile @Nullable Pod pod;
     private volatile boolean gone;
     private final Map<String, Waiting> waiting = new HashMap<>();
@@ -73,6 +74,7 @@ final class PodWorker {
         this.context = context;
         this.configs = new ContainerConfigs(
                 context.nodeName(), context.config(), context.runtime().portsInEnvironment());
+        this.statusWriter = new PodStatusWriter(context.pods());
     }
 
     void update(Pod latest) {
@@ -425,39 +427,7 @@ final class PodWorker {
     }
 
     private void publish(Pod pod, PodStatus status) {
-        Pod current = pod;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            if (current.getStatus().equals(status)) {
-                return;
-            }
-            try {
-                Pod written = context.pods()
-                        .updateStatus(current.toBuilder().setStatus(status).build());
-                this.pod = newer(this.pod, written);
-                return;
-            } catch (ConflictException e) {
-                try {
-                    current = context.pods()
-                            .get(
-                                    current.getMetadata().getNamespace(),
-                                    current.getMetadata().getName());
-                } catch (NotFoundException gone) {
-                    return;
-                }
-                if (!current.getMetadata().getUid().equals(uid)) {
-                    return;
-                }
-            } catch (NotFoundException e) {
-                return;
-            } catch (ApiException e) {
-                log.warn(
-                        "Pod {}/{}: status not written: {}",
-                        pod.getMetadata().getNamespace(),
-                        pod.getMetadata().getName(),
-                        String.valueOf(e.getMessage()));
-                return;
-            }
-        }
+        statusWriter.write(pod, status).ifPresent(written -> this.pod = newer(this.pod, written));
     }
 
     private static @Nullable Pod newer(@Nullable Pod mine, Pod written) {
