@@ -54,8 +54,10 @@ class WatchCacheIT {
                 for (RecordingSink sink : sinks) {
                     assertThat(sink.summary()).isEqualTo(expected);
                 }
-                assertThat(kv.watches()).isEqualTo(1);
-                assertThat(kv.ranges()).isEqualTo(1);
+                // one list and one store watch serve every watcher; a store answering "no leader"
+                // on a loaded machine may make the cache list or watch again, never once per watcher
+                assertThat(kv.watches()).isBetween(1, 3);
+                assertThat(kv.ranges()).isBetween(1, 3);
                 assertThat(cache.watcherCount()).isEqualTo(WATCHERS);
                 assertThat(cache.windowSize()).isEqualTo(expected.size());
             }
