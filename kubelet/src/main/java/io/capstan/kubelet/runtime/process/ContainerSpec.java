@@ -62,7 +62,7 @@ record ContainerSpec(
      *       makes, with the config's mounts linked in.
      * </ul>
      *
-     * {@code createdAt} is read from {@code clock} once all of that has succeeded.
+     * <p>{@code createdAt} is read from {@code clock} once all of that has succeeded.
      *
      * @throws ContainerException (CreateContainerError) for an env entry that cannot be passed, a
      *     mount or working directory PodRoot refuses, or when there is no such executable

@@ -15,12 +15,8 @@ import io.capstan.kubelet.runtime.PullPolicy;
 import io.capstan.kubelet.runtime.RuntimeContainer;
 import io.capstan.kubelet.runtime.RuntimeContainer.State;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,8 +87,8 @@ import org.slf4j.LoggerFactory;
  * <p>Logs of exited containers stay readable until {@link #remove}, which deletes the directory.
  * The pod root is left for the kubelet, which deletes the pod directory with the pod.
  *
- * <p>One runtime per node and state directory at a time: the constructor takes a lock file.
- * Thread-safe; state changes of one container are serialized on it.
+ * <p>One runtime per node and state directory at a time: the constructor takes a lock file
+ * ({@code NodeLock}). Thread-safe; state changes of one container are serialized on it.
  */
 public final class ProcessRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -149,8 +145,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final ProcessGroups groups;
     private final ProcessLauncher launcher;
     private final ExitTracker exits;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final NodeLock lock;
     private final Map<String, ProcessContainer> containers = new ConcurrentHashMap<>();
     private final Set<LogReader> readers = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService poller;
@@ -191,21 +186,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         Path state = stateDirectory.toAbsolutePath().normalize();
         this.containersDirectory = state.resolve(CONTAINERS);
         Files.createDirectories(containersDirectory);
-        Path locks = Files.createDirectories(state.resolve("locks"));
-        this.lockChannel =
-                FileChannel.open(locks.resolve(node + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock taken;
-        try {
-            taken = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            taken = null;
-        }
-        if (taken == null) {
-            lockChannel.close();
-            throw new IllegalStateException(
-                    "another process runtime of node " + node + " is using " + state + " (lock " + locks + ")");
-        }
-        this.lock = taken;
+        this.lock = NodeLock.take(state, node);
         AtomicInteger threads = new AtomicInteger();
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "process-runtime-" + node));
         this.io = Executors.newCachedThreadPool(
@@ -421,7 +402,6 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         try {
             lock.release();
-            lockChannel.close();
         } catch (IOException e) {
             log.warn("Cannot release the process runtime lock of node {}", node, e);
         }
@@ -483,8 +463,6 @@ public final class ProcessRuntime implements ContainerRuntime {
             log.warn("Cannot collect the output of container {}, will retry", container.id(), e);
         }
     }
-
-    // ---- helpers
 
     private ProcessContainer find(String containerId) throws NoSuchContainerException {
         ProcessContainer container = containers.get(containerId);
