@@ -40,6 +40,23 @@ import org.jspecify.annotations.Nullable;
  *       is deleted. Offsets let a follower resume where it was, whatever was rotated meanwhile.
  * </ul>
  *
+ * <p>Trade-offs of this design, chosen over a pipe (which dies with the kubelet) and over a helper
+ * process per container (a dependency beyond sh and setsid):
+ *
+ * <ul>
+ *   <li>Times are when the runtime read a line, up to one poll interval late; lines written while
+ *       no runtime ran carry the raw file's modification time (its last write). {@code since} is
+ *       exact to that resolution.
+ *   <li>stdout and stderr stay apart, but their order within one poll interval is not kept:
+ *       stdout's lines of an interval come before stderr's.
+ *   <li>A raw file is truncated once collected and at least logMaxBytes long. Output written in
+ *       the microseconds between the last read and the truncate is lost; with O_APPEND the
+ *       process never writes at a stale offset.
+ *   <li>While no runtime runs nothing is rotated: the raw files grow until the kubelet is back.
+ *   <li>Disk per container is at most logMaxFiles × logMaxBytes of log plus two raw files of
+ *       about logMaxBytes each; lines are copied once, as Docker's json-file driver does.
+ * </ul>
+ *
  * <p>Thread-safe: collection and state are guarded by this object's monitor; readers take a
  * {@link Snapshot} and read segment files without it.
  */

@@ -69,6 +69,11 @@ record ProcStat(long pid, char state, long pgrp, long startTicks) {
                 .isPresent();
     }
 
+    /** The start time of the process now running as {@code pid}, or 0 when there is none. */
+    static long startTicksOf(long pid) {
+        return read(pid).map(ProcStat::startTicks).orElse(0L);
+    }
+
     /** The live (not zombie) members of process group {@code pgid}. */
     static List<ProcStat> groupMembers(long pgid) {
         List<ProcStat> members = new ArrayList<>();
