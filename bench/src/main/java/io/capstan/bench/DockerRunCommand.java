@@ -1,6 +1,6 @@
 package io.capstan.bench;
 
-import io.capstan.kubelet.runtime.docker.DockerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ final class DockerRunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rate: must be in [0.01, 100] containers/s, got " + rate);
         }
         Bounds.check("--command-timeout", commandTimeout, Duration.ofSeconds(1));
-        String dockerHost = DockerRuntime.defaultDockerHost();
+        String dockerHost = DockerEngine.defaultDockerHost();
         if (!(dockerHost.startsWith("unix://") || dockerHost.startsWith("tcp://127.0.0.1:"))) {
             throw new IllegalArgumentException(
                     "only an engine on a unix socket or 127.0.0.1, got DOCKER_HOST=" + dockerHost);

@@ -9,7 +9,9 @@ import io.capstan.controllers.manager.ControllerManager;
 import io.capstan.controllers.manager.ControllerManagerConfig;
 import io.capstan.controllers.manager.StandardControllers;
 import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerEngine;
 import io.capstan.kubelet.runtime.docker.DockerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerSettings;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.Namespace;
@@ -182,7 +184,7 @@ final class PodDensityCommand implements Callable<Integer> {
             case "docker" -> true;
             default -> throw new IllegalArgumentException("--runtime: fake or docker, got " + runtime);
         };
-        String dockerHost = DockerRuntime.defaultDockerHost();
+        String dockerHost = DockerEngine.defaultDockerHost();
         if (docker && !(dockerHost.startsWith("unix://") || dockerHost.startsWith("tcp://127.0.0.1:"))) {
             throw new IllegalArgumentException(
                     "--runtime docker: only an engine on a unix socket or 127.0.0.1, got DOCKER_HOST=" + dockerHost);
@@ -214,7 +216,7 @@ final class PodDensityCommand implements Callable<Integer> {
             PodStartups startups = PodStartups.systemClocks();
             Function<String, ContainerRuntime> runtimes = name -> new TimedRuntime(
                     docker
-                            ? DockerRuntime.connect(name, DockerRuntime.Settings.defaults())
+                            ? DockerRuntime.connect(name, DockerSettings.defaults())
                             : new FakeRuntime(name, Clock.systemUTC()),
                     startups);
             long started = System.nanoTime();

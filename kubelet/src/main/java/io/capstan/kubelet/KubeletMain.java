@@ -11,7 +11,9 @@ import io.capstan.kubelet.node.NodeConfig;
 import io.capstan.kubelet.pod.PodTimings;
 import io.capstan.kubelet.proxy.ProxyConfig;
 import io.capstan.kubelet.runtime.ContainerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerEngine;
 import io.capstan.kubelet.runtime.docker.DockerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerSettings;
 import io.capstan.kubelet.runtime.fake.FakeRuntime;
 import io.capstan.kubelet.runtime.process.ProcessRuntime;
 import io.capstan.kubelet.server.KubeletServerOptions;
@@ -288,7 +290,7 @@ public final class KubeletMain implements Callable<Integer> {
             case "process" -> new ProcessRuntime(node, root.resolve("runtime"), Clock.systemUTC());
             case "docker" -> DockerRuntime.connect(node, dockerSettings());
             case "auto" -> {
-                if (DockerRuntime.available(dockerSettings().dockerHost(), DOCKER_PROBE_TIMEOUT)) {
+                if (DockerEngine.available(dockerSettings().dockerHost(), DOCKER_PROBE_TIMEOUT)) {
                     log.info(
                             "A Docker engine answers at {}: running containers with it",
                             dockerSettings().dockerHost());
@@ -306,12 +308,12 @@ public final class KubeletMain implements Callable<Integer> {
         };
     }
 
-    private DockerRuntime.Settings dockerSettings() {
-        DockerRuntime.Settings settings = DockerRuntime.Settings.defaults()
-                .withDockerHost(dockerHost.isBlank() ? DockerRuntime.defaultDockerHost() : dockerHost);
+    private DockerSettings dockerSettings() {
+        DockerSettings settings = DockerSettings.defaults()
+                .withDockerHost(dockerHost.isBlank() ? DockerEngine.defaultDockerHost() : dockerHost);
         return switch (dockerNetwork) {
-            case "host" -> settings.withNetworkMode(DockerRuntime.NetworkMode.HOST);
-            case "bridge" -> settings.withNetworkMode(DockerRuntime.NetworkMode.BRIDGE);
+            case "host" -> settings.withNetworkMode(DockerSettings.NetworkMode.HOST);
+            case "bridge" -> settings.withNetworkMode(DockerSettings.NetworkMode.BRIDGE);
             default ->
                 throw new IllegalArgumentException(
                         "--docker-network: expected host or bridge, got \"" + dockerNetwork + "\"");

@@ -7,6 +7,7 @@ import io.capstan.client.DeleteOptions;
 import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.kubelet.runtime.docker.DockerRuntime;
+import io.capstan.kubelet.runtime.docker.DockerSettings;
 import io.capstan.kubelet.runtime.docker.DockerTestSupport;
 import io.capstan.proto.api.v1.ConditionStatus;
 import io.capstan.proto.api.v1.ContainerStatus;
@@ -46,7 +47,7 @@ class KubeletDockerIT {
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
         harness = KubeletHarness.start(root);
-        runtime = DockerRuntime.connect(node, DockerRuntime.Settings.defaults());
+        runtime = DockerRuntime.connect(node, DockerSettings.defaults());
         kubelet = Kubelet.start(harness.api, harness.config(node), runtime, Clock.systemUTC());
     }
 

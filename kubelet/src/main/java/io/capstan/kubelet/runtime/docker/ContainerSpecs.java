@@ -11,8 +11,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import io.capstan.kubelet.runtime.ContainerConfig;
 import io.capstan.kubelet.runtime.PortEnvironment;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.NetworkMode;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.Settings;
+import io.capstan.kubelet.runtime.docker.DockerSettings.NetworkMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,15 +20,15 @@ import java.util.Map;
 
 /**
  * What the engine is told to create for a {@link ContainerConfig} under the runtime's {@link
- * Settings}: the environment, the host config (json-file log rotation; memory with the same swap
+ * DockerSettings}: the environment, the host config (json-file log rotation; memory with the same swap
  * limit, so an excess is an OOM kill and not swapping; cpu as NanoCpus; binds, read-only when asked;
  * host networking, or bridge with each port published on its hostIp, 127.0.0.1 when empty) and the
  * exposed ports. Pure: nothing here talks to the engine.
  */
 final class ContainerSpecs {
-    private final Settings settings;
+    private final DockerSettings settings;
 
-    ContainerSpecs(Settings settings) {
+    ContainerSpecs(DockerSettings settings) {
         this.settings = settings;
     }
 

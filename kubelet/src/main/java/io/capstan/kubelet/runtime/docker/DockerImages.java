@@ -66,7 +66,7 @@ final class DockerImages {
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
-            throw new ImageException("ErrImagePull", "image " + image + ": " + DockerRuntime.engineMessage(e), e);
+            throw new ImageException("ErrImagePull", "image " + image + ": " + DockerEngine.message(e), e);
         }
     }
 
@@ -104,13 +104,12 @@ final class DockerImages {
             Thread.currentThread().interrupt();
             throw new ImageException("ErrImagePull", "pulling image " + image + " was interrupted", e);
         } catch (RuntimeException e) {
-            throw new ImageException(
-                    "ErrImagePull", "pulling image " + image + ": " + DockerRuntime.engineMessage(e), e);
+            throw new ImageException("ErrImagePull", "pulling image " + image + ": " + DockerEngine.message(e), e);
         }
         Throwable error = stream.error();
         if (error != null) {
             throw new ImageException(
-                    "ErrImagePull", "pulling image " + image + ": " + DockerRuntime.engineMessage(error), error);
+                    "ErrImagePull", "pulling image " + image + ": " + DockerEngine.message(error), error);
         }
         Optional<String> pulled = imageId(image);
         if (pulled.isEmpty()) {

@@ -12,9 +12,6 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.WaitResponse;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.capstan.kubelet.runtime.ContainerConfig;
 import io.capstan.kubelet.runtime.ContainerException;
 import io.capstan.kubelet.runtime.ContainerLabels;
@@ -30,22 +27,15 @@ import io.capstan.kubelet.runtime.OutputSink;
 import io.capstan.kubelet.runtime.PortEnvironment;
 import io.capstan.kubelet.runtime.PullPolicy;
 import io.capstan.kubelet.runtime.RuntimeContainer;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,18 +58,16 @@ import org.slf4j.LoggerFactory;
  *       MemorySwap}, so the limit cannot be evaded through swap and an excess is an OOM kill;
  *   <li>mounts as binds of the host directories, read-only when asked;
  *   <li>the json-file log driver with {@code max-size} and {@code max-file} from the {@link
- *       Settings}, so the engine rotates each container's log by size;
- *   <li>networking by {@link NetworkMode}: {@code HOST} runs it in the host's network with each
+ *       DockerSettings}, so the engine rotates each container's log by size;
+ *   <li>networking by {@link DockerSettings.NetworkMode}: {@code HOST} runs it in the host's network with each
  *       declared port handed over in the variables of {@link PortEnvironment} (set after the
  *       config's env, so they win over a same-named variable there: the kubelet chose that port);
  *       {@code BRIDGE} publishes {@code hostIp:hostPort -> containerPort} (hostIp 127.0.0.1 when
  *       empty) and sets no port variables. Nothing ever addresses a container's bridge IP.
  * </ul>
  *
- * <p>Images: {@link #ensureImage} uses an image that is present (IfNotPresent, Never) and pulls an
- * absent one (not Never). Always pulls every time but falls back to the present image, with a
- * warning, when the pull fails: no registry may be reachable, and a node that has the image should
- * still run it. A failed pull is an {@link ImageException} "ErrImagePull" with the engine's message.
+ * <p>Images: see {@link DockerImages}: a present image is used unless the policy is Always, and
+ * Always falls back to the present image when the pull fails.
  *
  * <p>Failures: engine errors of create and start become {@link ContainerException}s
  * (CreateContainerError, StartError); {@link #stop} and {@link #remove} log them at WARN (the pod
@@ -92,72 +80,12 @@ import org.slf4j.LoggerFactory;
 public final class DockerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
 
-    /** The engine when {@code $DOCKER_HOST} is not set. */
-    public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
-
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long a stop may wait after SIGKILL for the engine to see the container exit. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(30);
 
-    private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-    /** How containers reach the network; see the class comment. */
-    public enum NetworkMode {
-        HOST,
-        BRIDGE
-    }
-
-    /**
-     * How to reach the engine and what every container gets.
-     *
-     * @param dockerHost the engine's address, e.g. {@code unix:///var/run/docker.sock} or {@code
-     *     tcp://127.0.0.1:2375}; TLS settings come from docker-java's usual {@code DOCKER_TLS_VERIFY}
-     *     and {@code DOCKER_CERT_PATH}
-     * @param networkMode host networking (the default) or bridge
-     * @param logMaxSize json-file {@code max-size}: a container's log file is rotated at this size
-     *     (e.g. "10m")
-     * @param logMaxFiles json-file {@code max-file}: how many rotated files are kept, at least 1
-     * @param pullTimeout how long one pull may take before it counts as failed
-     */
-    public record Settings(
-            String dockerHost, NetworkMode networkMode, String logMaxSize, int logMaxFiles, Duration pullTimeout) {
-
-        public Settings {
-            if (logMaxFiles < 1) {
-                throw new IllegalArgumentException("logMaxFiles: must be >= 1, got " + logMaxFiles);
-            }
-            if (logMaxSize.isBlank()) {
-                throw new IllegalArgumentException("logMaxSize: required, e.g. 10m");
-            }
-        }
-
-        /**
-         * {@link #defaultDockerHost()}, host networking, logs rotated at 10 MiB keeping 5 files (the
-         * kubelet's containerLogMaxSize and containerLogMaxFiles defaults), pulls of up to 5 minutes.
-         */
-        public static Settings defaults() {
-            return new Settings(defaultDockerHost(), NetworkMode.HOST, "10m", 5, Duration.ofMinutes(5));
-        }
-
-        public Settings withDockerHost(String dockerHost) {
-            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
-        }
-
-        public Settings withNetworkMode(NetworkMode networkMode) {
-            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
-        }
-
-        public Settings withLogRotation(String logMaxSize, int logMaxFiles) {
-            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
-        }
-
-        public Settings withPullTimeout(Duration pullTimeout) {
-            return new Settings(dockerHost, networkMode, logMaxSize, logMaxFiles, pullTimeout);
-        }
-    }
-
     private final String node;
-    private final Settings settings;
+    private final DockerSettings settings;
     private final DockerClient client;
     private final String version;
     private final DockerImages images;
@@ -168,7 +96,7 @@ public final class DockerRuntime implements ContainerRuntime {
     private volatile ContainerListener listener = (labels, id) -> {};
     private volatile boolean closed;
 
-    private DockerRuntime(String node, Settings settings, DockerClient client, String version) {
+    private DockerRuntime(String node, DockerSettings settings, DockerClient client, String version) {
         this.node = node;
         this.settings = settings;
         this.client = client;
@@ -187,8 +115,8 @@ public final class DockerRuntime implements ContainerRuntime {
      *
      * @throws IllegalStateException when the engine does not answer
      */
-    public static DockerRuntime connect(String node, Settings settings) {
-        DockerClient client = newClient(settings.dockerHost(), CONNECT_TIMEOUT, null);
+    public static DockerRuntime connect(String node, DockerSettings settings) {
+        DockerClient client = DockerEngine.newClient(settings.dockerHost(), CONNECT_TIMEOUT, null);
         try {
             client.pingCmd().exec();
             String version = client.versionCmd().exec().getVersion();
@@ -200,65 +128,10 @@ public final class DockerRuntime implements ContainerRuntime {
                     settings.networkMode());
             return new DockerRuntime(node, settings, client, version == null ? "unknown" : version);
         } catch (RuntimeException e) {
-            closeQuietly(client);
+            DockerEngine.closeQuietly(client);
             throw new IllegalStateException(
-                    "no Docker engine answers at " + settings.dockerHost() + ": " + engineMessage(e), e);
+                    "no Docker engine answers at " + settings.dockerHost() + ": " + DockerEngine.message(e), e);
         }
-    }
-
-    /** {@code $DOCKER_HOST} when set, else {@value #DEFAULT_DOCKER_HOST}. */
-    public static String defaultDockerHost() {
-        String fromEnv = System.getenv("DOCKER_HOST");
-        return fromEnv == null || fromEnv.isBlank() ? DEFAULT_DOCKER_HOST : fromEnv;
-    }
-
-    /**
-     * Whether an engine at {@code dockerHost} answers a ping within {@code timeout}: how the kubelet
-     * chooses between Docker and host processes. Never throws. A missing socket or a refused
-     * connection answers false at once; the first call in a JVM spends its time loading docker-java
-     * (3.7 to 7.6 s seen on a loaded 2-core machine, about 40 ms once warm), so give it 10 s.
-     */
-    public static boolean available(String dockerHost, Duration timeout) {
-        // a thread of its own: the common pool has one thread on two cores and may be busy
-        FutureTask<Boolean> answer = new FutureTask<>(() -> ping(dockerHost, timeout));
-        Thread thread = new Thread(answer, "docker-probe");
-        thread.setDaemon(true);
-        thread.start();
-        try {
-            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            answer.cancel(true);
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static boolean ping(String dockerHost, Duration timeout) {
-        try (DockerClient probe = newClient(dockerHost, timeout, timeout)) {
-            probe.pingCmd().exec();
-            return true;
-        } catch (IOException | RuntimeException e) {
-            log.debug("No Docker engine answers at {}: {}", dockerHost, e.toString());
-            return false;
-        }
-    }
-
-    /** A docker-java client; no response timeout unless given, as logs, events and stops stream. */
-    static DockerClient newClient(String dockerHost, Duration connectTimeout, @Nullable Duration responseTimeout) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .build();
-        ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(100)
-                .connectionTimeout(connectTimeout);
-        if (responseTimeout != null) {
-            http.responseTimeout(responseTimeout);
-        }
-        return DockerClientImpl.getInstance(config, http.build());
     }
 
     @Override
@@ -274,7 +147,7 @@ public final class DockerRuntime implements ContainerRuntime {
     /** True in host networking (ports in {@link PortEnvironment}), false in bridge mode. */
     @Override
     public boolean portsInEnvironment() {
-        return settings.networkMode() == NetworkMode.HOST;
+        return settings.networkMode() == DockerSettings.NetworkMode.HOST;
     }
 
     /** The node whose containers this runtime manages. */
@@ -282,7 +155,7 @@ public final class DockerRuntime implements ContainerRuntime {
         return node;
     }
 
-    public Settings settings() {
+    public DockerSettings settings() {
         return settings;
     }
 
@@ -309,7 +182,7 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (ConflictException e) {
             if (!removeLeftover(name)) {
                 throw new ContainerException(
-                        "CreateContainerError", "container name " + name + " is in use: " + engineMessage(e), e);
+                        "CreateContainerError", "container name " + name + " is in use: " + DockerEngine.message(e), e);
             }
             try {
                 return createNamed(config, name);
@@ -348,8 +221,8 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private static ContainerException createError(ContainerConfig config, RuntimeException e) {
         String message = e instanceof NotFoundException
-                ? "image " + config.image() + " is not present: " + engineMessage(e)
-                : engineMessage(e);
+                ? "image " + config.image() + " is not present: " + DockerEngine.message(e)
+                : DockerEngine.message(e);
         return new ContainerException(
                 "CreateContainerError", "creating container " + config.labels().containerName() + ": " + message, e);
     }
@@ -376,7 +249,7 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (NotFoundException e) {
             return true;
         } catch (RuntimeException e) {
-            log.warn("Removing leftover container {} failed: {}", name, engineMessage(e));
+            log.warn("Removing leftover container {} failed: {}", name, DockerEngine.message(e));
             return false;
         }
     }
@@ -391,7 +264,7 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (NotFoundException e) {
             throw new ContainerException("StartError", "no such container " + containerId, e);
         } catch (RuntimeException e) {
-            throw new ContainerException("StartError", engineMessage(e), e);
+            throw new ContainerException("StartError", DockerEngine.message(e), e);
         }
         log.debug("Started container {} in {} ms", containerId, (System.nanoTime() - started) / 1_000_000);
     }
@@ -417,9 +290,9 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (NotModifiedException | NotFoundException e) {
             // already stopped, or removed meanwhile
         } catch (ConflictException e) {
-            log.debug("Container {} was not running when killed: {}", containerId, engineMessage(e));
+            log.debug("Container {} was not running when killed: {}", containerId, DockerEngine.message(e));
         } catch (RuntimeException e) {
-            log.warn("Stopping container {} failed: {}", containerId, engineMessage(e));
+            log.warn("Stopping container {} failed: {}", containerId, DockerEngine.message(e));
         }
     }
 
@@ -456,7 +329,7 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (NotFoundException e) {
             // removed meanwhile
         } catch (RuntimeException e) {
-            log.warn("Removing container {} failed: {}", containerId, engineMessage(e));
+            log.warn("Removing container {} failed: {}", containerId, DockerEngine.message(e));
         }
     }
 
@@ -537,7 +410,8 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (NotFoundException e) {
             throw new NoSuchContainerException("no such container " + containerId);
         } catch (ConflictException e) {
-            throw new NoSuchContainerException("container " + containerId + " is not running: " + engineMessage(e));
+            throw new NoSuchContainerException(
+                    "container " + containerId + " is not running: " + DockerEngine.message(e));
         }
         DockerStream<Frame> stream = open(new DockerStream.Handler<>() {
             @Override
@@ -669,31 +543,7 @@ public final class DockerRuntime implements ContainerRuntime {
         for (DockerStream<?> open : List.copyOf(openStreams)) {
             open.close();
         }
-        closeQuietly(client);
+        DockerEngine.closeQuietly(client);
         log.info("Closed the Docker runtime of node {}", node);
-    }
-
-    private static void closeQuietly(DockerClient client) {
-        try {
-            client.close();
-        } catch (IOException e) {
-            log.debug("Closing the Docker client failed", e);
-        }
-    }
-
-    /**
-     * The engine's own words for a failure: docker-java's "Status 500: {"message":"..."}" becomes
-     * the message alone.
-     */
-    static String engineMessage(Throwable error) {
-        String message = error.getMessage();
-        if (message == null || message.isBlank()) {
-            return error.getClass().getSimpleName();
-        }
-        Matcher matcher = ENGINE_MESSAGE.matcher(message);
-        if (matcher.find()) {
-            return matcher.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
-        }
-        return message.strip();
     }
 }

@@ -141,7 +141,7 @@ final class EventStream implements AutoCloseable {
             log.warn(
                     "Docker events stream of node {} failed ({}); reconnecting in {} ms",
                     node,
-                    DockerRuntime.engineMessage(error),
+                    DockerEngine.message(error),
                     delay.toMillis());
         }
         try {

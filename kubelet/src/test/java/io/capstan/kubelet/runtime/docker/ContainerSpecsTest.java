@@ -12,8 +12,7 @@ import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ports;
 import io.capstan.kubelet.runtime.ContainerConfig;
 import io.capstan.kubelet.runtime.ContainerLabels;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.NetworkMode;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.Settings;
+import io.capstan.kubelet.runtime.docker.DockerSettings.NetworkMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the engine is asked to create, checked without an engine. */
 class ContainerSpecsTest {
-    private static final Settings HOST =
-            new Settings("unix:///var/run/docker.sock", NetworkMode.HOST, "20m", 3, Duration.ofMinutes(1));
-    private static final Settings BRIDGE = HOST.withNetworkMode(NetworkMode.BRIDGE);
+    private static final DockerSettings HOST =
+            new DockerSettings("unix:///var/run/docker.sock", NetworkMode.HOST, "20m", 3, Duration.ofMinutes(1));
+    private static final DockerSettings BRIDGE = HOST.withNetworkMode(NetworkMode.BRIDGE);
 
     private static final List<ContainerConfig.PortMapping> PORTS = List.of(
             new ContainerConfig.PortMapping("http", 80, 31080, "TCP", ""),

@@ -37,7 +37,7 @@ final class DockerFixture implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     final String node = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    final DockerClient docker = DockerRuntime.newClient(DockerRuntime.defaultDockerHost(), Duration.ofSeconds(5), null);
+    final DockerClient docker = DockerEngine.newClient(DockerEngine.defaultDockerHost(), Duration.ofSeconds(5), null);
     private final Path podDirectory;
     private final List<String> nodes = new ArrayList<>();
     private final List<DockerRuntime> runtimes = new ArrayList<>();
@@ -48,11 +48,11 @@ final class DockerFixture implements AutoCloseable {
     }
 
     /** A runtime for this test's node. */
-    DockerRuntime runtime(DockerRuntime.NetworkMode mode) {
-        return runtime(node, DockerRuntime.Settings.defaults().withNetworkMode(mode));
+    DockerRuntime runtime(DockerSettings.NetworkMode mode) {
+        return runtime(node, DockerSettings.defaults().withNetworkMode(mode));
     }
 
-    DockerRuntime runtime(String nodeName, DockerRuntime.Settings settings) {
+    DockerRuntime runtime(String nodeName, DockerSettings settings) {
         if (!nodes.contains(nodeName)) {
             nodes.add(nodeName);
         }

@@ -13,7 +13,7 @@ import io.capstan.kubelet.runtime.ImageRef;
 import io.capstan.kubelet.runtime.NoSuchContainerException;
 import io.capstan.kubelet.runtime.PullPolicy;
 import io.capstan.kubelet.runtime.RuntimeContainer;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.NetworkMode;
+import io.capstan.kubelet.runtime.docker.DockerSettings.NetworkMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,8 +104,7 @@ class DockerRuntimeIT {
 
     @Test
     void appliesCpuAndMemoryLimitsAndLogRotation() throws Exception {
-        runtime =
-                fixture.runtime(fixture.node, DockerRuntime.Settings.defaults().withLogRotation("1m", 2));
+        runtime = fixture.runtime(fixture.node, DockerSettings.defaults().withLogRotation("1m", 2));
         String id = runtime.create(
                 fixture.config("limited", "true").limits(250, 32 * MIB).build());
 
@@ -256,7 +255,7 @@ class DockerRuntimeIT {
     @Test
     void seesOnlyTheContainersOfItsOwnNode() throws Exception {
         String otherNode = fixture.otherNode();
-        DockerRuntime other = fixture.runtime(otherNode, DockerRuntime.Settings.defaults());
+        DockerRuntime other = fixture.runtime(otherNode, DockerSettings.defaults());
         String mine = run(runtime, fixture.config("mine", "sleep", "300").build());
         String theirs = run(
                 other, fixture.config("theirs", "sleep", "300").node(otherNode).build());

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.capstan.kubelet.runtime.ImageException;
 import io.capstan.kubelet.runtime.ImageRef;
 import io.capstan.kubelet.runtime.PullPolicy;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.NetworkMode;
+import io.capstan.kubelet.runtime.docker.DockerSettings.NetworkMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -102,7 +102,7 @@ class DockerRuntimeImagesIT {
         assertThat(runtime.version()).matches("docker://\\d+\\.\\d+.*");
 
         long started = System.nanoTime();
-        assertThat(DockerRuntime.available(DockerRuntime.defaultDockerHost(), Duration.ofSeconds(5)))
+        assertThat(DockerEngine.available(DockerEngine.defaultDockerHost(), Duration.ofSeconds(5)))
                 .isTrue();
         log.info("a warm probe took {} ms", (System.nanoTime() - started) / 1_000_000);
     }
@@ -111,14 +111,13 @@ class DockerRuntimeImagesIT {
     void theProbeSaysNoWhenNothingAnswers() {
         long started = System.nanoTime();
 
-        assertThat(DockerRuntime.available("unix://" + tempDir.resolve("no-docker.sock"), Duration.ofSeconds(2)))
+        assertThat(DockerEngine.available("unix://" + tempDir.resolve("no-docker.sock"), Duration.ofSeconds(2)))
                 .isFalse();
-        assertThat(DockerRuntime.available("tcp://127.0.0.1:" + DockerFixture.freePort(), Duration.ofSeconds(2)))
+        assertThat(DockerEngine.available("tcp://127.0.0.1:" + DockerFixture.freePort(), Duration.ofSeconds(2)))
                 .isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
         assertThatThrownBy(() -> DockerRuntime.connect(
-                        "n",
-                        DockerRuntime.Settings.defaults().withDockerHost("unix://" + tempDir.resolve("none.sock"))))
+                        "n", DockerSettings.defaults().withDockerHost("unix://" + tempDir.resolve("none.sock"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no Docker engine answers at unix://");
     }

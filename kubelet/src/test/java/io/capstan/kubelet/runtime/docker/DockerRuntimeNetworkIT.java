@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.NetworkMode;
+import io.capstan.kubelet.runtime.docker.DockerSettings.NetworkMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

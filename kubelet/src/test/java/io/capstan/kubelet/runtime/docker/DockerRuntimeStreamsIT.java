@@ -14,7 +14,7 @@ import io.capstan.kubelet.runtime.ExecSession;
 import io.capstan.kubelet.runtime.LogOptions;
 import io.capstan.kubelet.runtime.LogStream;
 import io.capstan.kubelet.runtime.NoSuchContainerException;
-import io.capstan.kubelet.runtime.docker.DockerRuntime.NetworkMode;
+import io.capstan.kubelet.runtime.docker.DockerSettings.NetworkMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,7 +242,7 @@ class DockerRuntimeStreamsIT {
         List<String> heard = new CopyOnWriteArrayList<>();
         runtime.setListener((container, id) -> heard.add(id));
         String otherNode = fixture.otherNode();
-        DockerRuntime other = fixture.runtime(otherNode, DockerRuntime.Settings.defaults());
+        DockerRuntime other = fixture.runtime(otherNode, DockerSettings.defaults());
 
         String theirs =
                 run(other, fixture.config("theirs", "true").node(otherNode).build());

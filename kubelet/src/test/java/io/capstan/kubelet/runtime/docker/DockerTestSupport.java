@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the Docker tests can run here: an engine answers at {@link
- * DockerRuntime#defaultDockerHost()} and the local test image {@value #IMAGE} is present or can be
+ * DockerEngine#defaultDockerHost()} and the local test image {@value #IMAGE} is present or can be
  * built by {@code deploy/images/busybox-test-image.sh} ({@code docker import} of a static busybox;
  * never a pull). Checked once per JVM; when either fails, every Docker test class is disabled with
  * the reason, and a banner says so in the log.
@@ -42,7 +42,7 @@ public final class DockerTestSupport {
             return disabledReason()
                     .map(reason -> ConditionEvaluationResult.disabled("SKIPPED: Docker tests are skipped: " + reason))
                     .orElseGet(() -> ConditionEvaluationResult.enabled(
-                            "Docker engine at " + DockerRuntime.defaultDockerHost() + " with " + IMAGE));
+                            "Docker engine at " + DockerEngine.defaultDockerHost() + " with " + IMAGE));
         }
     }
 
@@ -63,9 +63,9 @@ public final class DockerTestSupport {
     }
 
     private static @Nullable String check() {
-        String host = DockerRuntime.defaultDockerHost();
+        String host = DockerEngine.defaultDockerHost();
         long started = System.nanoTime();
-        if (!DockerRuntime.available(host, PING_TIMEOUT)) {
+        if (!DockerEngine.available(host, PING_TIMEOUT)) {
             return "no Docker engine answers at " + host + " within " + PING_TIMEOUT.toSeconds() + " s";
         }
         log.info("Docker engine at {} answered in {} ms", host, (System.nanoTime() - started) / 1_000_000);

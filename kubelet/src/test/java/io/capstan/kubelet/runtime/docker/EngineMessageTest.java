@@ -11,15 +11,15 @@ class EngineMessageTest {
                 new RuntimeException("Status 500: {\"message\":\"Get \\\"https://registry-1.docker.io/v2/\\\":"
                         + " dial tcp: lookup registry-1.docker.io: no such host\"}\n");
 
-        assertThat(DockerRuntime.engineMessage(e))
+        assertThat(DockerEngine.message(e))
                 .isEqualTo(
                         "Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host");
     }
 
     @Test
     void keepsAnyOtherMessageAndNamesTheExceptionWithoutOne() {
-        assertThat(DockerRuntime.engineMessage(new IllegalStateException(" connection refused ")))
+        assertThat(DockerEngine.message(new IllegalStateException(" connection refused ")))
                 .isEqualTo("connection refused");
-        assertThat(DockerRuntime.engineMessage(new IllegalStateException())).isEqualTo("IllegalStateException");
+        assertThat(DockerEngine.message(new IllegalStateException())).isEqualTo("IllegalStateException");
     }
 }
