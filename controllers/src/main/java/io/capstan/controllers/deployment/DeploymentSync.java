@@ -198,18 +198,24 @@ final class DeploymentSync {
         if (DeploymentStatuses.hasProgressDeadline(deployment)
                 && DeploymentConditions.get(deployment.getStatus(), DeploymentConditions.PROGRESSING)
                         .isEmpty()) {
-            deployment = writeStatus(
-                    deployment,
-                    DeploymentConditions.with(
-                            deployment.getStatus(),
-                            DeploymentConditions.of(
-                                    DeploymentConditions.PROGRESSING,
-                                    ConditionStatus.CONDITION_STATUS_TRUE,
-                                    DeploymentConditions.FOUND_NEW_RS,
-                                    "Found new replica set \""
-                                            + rs.getMetadata().getName() + "\"",
-                                    now)));
+            markProgressing(
+                    DeploymentConditions.FOUND_NEW_RS,
+                    "Found new replica set \"" + rs.getMetadata().getName() + "\"");
         }
+    }
+
+    /** Writes the Progressing condition True with {@code reason}, as a new ReplicaSet is found or created. */
+    private void markProgressing(String reason, String message) {
+        deployment = writeStatus(
+                deployment,
+                DeploymentConditions.with(
+                        deployment.getStatus(),
+                        DeploymentConditions.of(
+                                DeploymentConditions.PROGRESSING,
+                                ConditionStatus.CONDITION_STATUS_TRUE,
+                                reason,
+                                message,
+                                now)));
     }
 
     /** The new ReplicaSet, created now if there is none yet. */
@@ -290,16 +296,7 @@ final class DeploymentSync {
         }
         deployment = writeDeployment(Revisions.withRevision(deployment, Long.toString(Revisions.max(old) + 1)));
         if (!alreadyExisted && DeploymentStatuses.hasProgressDeadline(deployment)) {
-            deployment = writeStatus(
-                    deployment,
-                    DeploymentConditions.with(
-                            deployment.getStatus(),
-                            DeploymentConditions.of(
-                                    DeploymentConditions.PROGRESSING,
-                                    ConditionStatus.CONDITION_STATUS_TRUE,
-                                    DeploymentConditions.NEW_REPLICA_SET,
-                                    "Created new replica set \"" + name + "\"",
-                                    now)));
+            markProgressing(DeploymentConditions.NEW_REPLICA_SET, "Created new replica set \"" + name + "\"");
         }
         return created;
     }

@@ -69,14 +69,7 @@ class ContainerConfigsTest {
 
     @Test
     void servicesThenHostnameThenPortsThenTheSpecsOwnEnv() throws Exception {
-        ContainerConfig config = new ContainerConfigs("node-a", SERVICES, true)
-                .of(
-                        POD,
-                        POD.getSpec().getContainers(0),
-                        2,
-                        Map.of("data", Path.of("/pods/u-123/data")),
-                        PORTS,
-                        Path.of("/pods/u-123"));
+        ContainerConfig config = configure(true, 2, Map.of("data", Path.of("/pods/u-123/data")));
 
         assertThat(config.env())
                 .containsEntry("API_SERVICE_HOST", "127.77.0.9")
@@ -96,8 +89,7 @@ class ContainerConfigsTest {
 
     @Test
     void aRuntimeThatPublishesPortsGetsNoPortVariables() throws Exception {
-        ContainerConfig config = new ContainerConfigs("node-a", SERVICES, false)
-                .of(POD, POD.getSpec().getContainers(0), 0, Map.of("data", Path.of("/d")), PORTS, Path.of("/p"));
+        ContainerConfig config = configure(false, 0, Map.of("data", Path.of("/d")));
 
         assertThat(config.env()).doesNotContainKeys("PORT", "PORT_HTTP", "PORT_8080");
         assertThat(config.args()).containsExactly("--port", "$(PORT)"); // unknown references stay, as in Kubernetes
@@ -105,14 +97,7 @@ class ContainerConfigsTest {
 
     @Test
     void mountsAreTheVolumesDirectoriesOrTheSubPathBelowAndLimitsComeFromResources() throws Exception {
-        ContainerConfig config = new ContainerConfigs("node-a", SERVICES, true)
-                .of(
-                        POD,
-                        POD.getSpec().getContainers(0),
-                        0,
-                        Map.of("data", Path.of("/pods/u-123/data")),
-                        PORTS,
-                        Path.of("/p"));
+        ContainerConfig config = configure(true, 0, Map.of("data", Path.of("/pods/u-123/data")));
 
         assertThat(config.mounts())
                 .containsExactly(
@@ -124,9 +109,15 @@ class ContainerConfigsTest {
 
     @Test
     void aMountOfAVolumeThatWasNotPreparedIsAConfigError() {
-        assertThatThrownBy(() -> new ContainerConfigs("node-a", SERVICES, true)
-                        .of(POD, POD.getSpec().getContainers(0), 0, Map.of(), PORTS, Path.of("/p")))
+        assertThatThrownBy(() -> configure(true, 0, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("volume \"data\" not found");
+    }
+
+    /** The web container's config for attempt {@code attempt} on node-a, in the pod directory /pods/u-123. */
+    private static ContainerConfig configure(boolean portsInEnvironment, int attempt, Map<String, Path> volumes)
+            throws ConfigException {
+        return new ContainerConfigs("node-a", SERVICES, portsInEnvironment)
+                .of(POD, POD.getSpec().getContainers(0), attempt, volumes, PORTS, Path.of("/pods/u-123"));
     }
 }
