@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.capstan.api.manifest.Manifests;
 import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.Kind;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.TypedObject;
@@ -56,7 +56,7 @@ class CapstanIT {
                   containers: [{name: main, image: nginx}]
             """;
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient client;
     private String ns;
 
@@ -65,17 +65,14 @@ class CapstanIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        client = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        client = cluster.client();
     }
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -103,7 +100,8 @@ class CapstanIT {
     }
 
     private String[] withServer(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server", plane.apiAddress(0), "--token", ControlPlane.TOKEN));
+        List<String> all =
+                new ArrayList<>(List.of("--server", cluster.plane().apiAddress(0), "--token", ControlPlane.TOKEN));
         all.addAll(List.of(args));
         return all.toArray(String[]::new);
     }
@@ -214,7 +212,8 @@ class CapstanIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Capstan.execute(
-                new String[] {"get", "ns", ns, "--server", plane.apiAddress(0), "--token", ControlPlane.TOKEN},
+                new String[] {"get", "ns", ns, "--server", cluster.plane().apiAddress(0), "--token", ControlPlane.TOKEN
+                },
                 input(""),
                 new PrintWriter(out),
                 new PrintWriter(err));

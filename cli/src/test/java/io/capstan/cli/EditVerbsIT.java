@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capstan.api.manifest.Manifests;
 import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.Node;
 import io.capstan.proto.api.v1.ObjectMeta;
@@ -47,23 +47,20 @@ class EditVerbsIT {
                   containers: [{name: main, image: nginx:1}, {name: side, image: envoy:1}]
             """;
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient client;
     private String ns;
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        client = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        client = cluster.client();
     }
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -81,7 +78,8 @@ class EditVerbsIT {
     record Result(int exitCode, String out, String err) {}
 
     private Result capstan(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server", plane.apiAddress(0), "--token", ControlPlane.TOKEN));
+        List<String> all =
+                new ArrayList<>(List.of("--server", cluster.plane().apiAddress(0), "--token", ControlPlane.TOKEN));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

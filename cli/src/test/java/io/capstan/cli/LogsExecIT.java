@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.proto.api.v1.Container;
 import io.capstan.proto.api.v1.ExecOutput;
 import io.capstan.proto.api.v1.Node;
@@ -54,7 +54,7 @@ class LogsExecIT {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> PRESENTED = Context.key("presented");
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient client;
     private Server kubelet;
     private final AtomicReference<ContainerLogsRequest> lastLogs = new AtomicReference<>();
@@ -100,8 +100,8 @@ class LogsExecIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        client = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        client = cluster.client();
         ServerInterceptor recordToken = new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(
@@ -131,11 +131,8 @@ class LogsExecIT {
         if (kubelet != null) {
             kubelet.shutdownNow();
         }
-        if (client != null) {
-            client.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -153,7 +150,8 @@ class LogsExecIT {
     record Result(int exitCode, String out, String err) {}
 
     private Result capstan(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server", plane.apiAddress(0), "--token", ControlPlane.TOKEN));
+        List<String> all =
+                new ArrayList<>(List.of("--server", cluster.plane().apiAddress(0), "--token", ControlPlane.TOKEN));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.api.selector.LabelSelector;
-import io.capstan.apiserver.service.ControlPlane;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.Deployment;
 import io.capstan.proto.api.v1.Pod;
@@ -36,24 +35,20 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ObjectClientIT {
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient client;
     private String ns;
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(3, root);
-        client = ObjectClient.connect(ClientConfig.of(
-                List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(3, root);
+        client = cluster.client();
     }
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -5,10 +5,9 @@ import static io.capstan.client.TestObjects.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.proto.api.v1.Event;
 import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.ObjectReference;
@@ -34,23 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiEventRecorderIT {
     private static final InstantSource FROZEN = InstantSource.fixed(Instant.parse("2026-11-28T10:15:30.123456789Z"));
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient client;
     private String ns;
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        client = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        client = cluster.client();
     }
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

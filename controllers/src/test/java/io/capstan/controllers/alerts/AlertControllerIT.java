@@ -3,10 +3,9 @@ package io.capstan.controllers.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.events.ProtoTimes;
 import io.capstan.client.informer.Informer;
 import io.capstan.controllers.alerts.WebhookReceiver.Mode;
@@ -49,7 +48,7 @@ class AlertControllerIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final AlertConfig FAST = new AlertConfig(Duration.ofMillis(50), Duration.ofMillis(400));
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private String ns;
     private Instant base;
@@ -67,17 +66,14 @@ class AlertControllerIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        api = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        api = cluster.client();
     }
 
     @AfterAll
     void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.api.manifest.Manifests;
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.Kind;
 import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.controller.Controller;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.Condition;
@@ -49,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EndpointsIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private Informer<Service> services;
     private Informer<Pod> pods;
@@ -59,9 +58,8 @@ class EndpointsIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(3, root);
-        api = ObjectClient.connect(ClientConfig.of(
-                List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(3, root);
+        api = cluster.client();
         services = Informer.create(api.services(), ListOptions.all(), Duration.ZERO);
         pods = Informer.create(api.pods(), ListOptions.all(), Duration.ZERO);
         endpoints = Informer.create(api.endpoints(), ListOptions.all(), Duration.ZERO);
@@ -91,11 +89,8 @@ class EndpointsIT {
                 informer.close();
             }
         }
-        if (api != null) {
-            api.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Message;
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.DeleteOptions;
 import io.capstan.client.Kind;
 import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.ConfigMap;
 import io.capstan.proto.api.v1.DeleteRequest.PropagationPolicy;
@@ -45,7 +44,7 @@ class GarbageCollectorIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final String HOLD = "example.com/hold";
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private final List<Informer<?>> informers = new ArrayList<>();
     private GarbageCollector collector;
@@ -53,9 +52,8 @@ class GarbageCollectorIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(3, root);
-        api = ObjectClient.connect(ClientConfig.of(
-                List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(3, root);
+        api = cluster.client();
         for (Kind<?> kind : Kind.all()) {
             if (kind != Kind.EVENT) {
                 informers.add(Informer.create(api.kind(kind), ListOptions.all(), Duration.ZERO));
@@ -81,11 +79,8 @@ class GarbageCollectorIT {
             collector.close();
         }
         informers.forEach(Informer::close);
-        if (api != null) {
-            api.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.api.manifest.Manifests;
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.DeleteOptions;
 import io.capstan.client.Kind;
 import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.controller.Controller;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.Condition;
@@ -24,7 +23,6 @@ import io.capstan.proto.api.v1.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +42,15 @@ class NamespaceControllerIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final String HOLD = "example.com/hold";
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private Informer<Namespace> namespaces;
     private Controller controller;
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(3, root);
-        api = ObjectClient.connect(ClientConfig.of(
-                List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(3, root);
+        api = cluster.client();
         namespaces = Informer.create(api.namespaces(), ListOptions.all(), Duration.ZERO);
         controller = NamespaceController.controller(namespaces, api, Duration.ofMillis(500), InstantSource.system());
         namespaces.start();
@@ -68,11 +65,8 @@ class NamespaceControllerIT {
         if (namespaces != null) {
             namespaces.close();
         }
-        if (api != null) {
-            api.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

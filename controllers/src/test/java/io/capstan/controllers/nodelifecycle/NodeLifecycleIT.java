@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.api.manifest.Manifests;
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.Kind;
 import io.capstan.client.ListOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.controller.Controller;
 import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.Informer;
@@ -54,7 +53,7 @@ class NodeLifecycleIT {
             .withTerminatingPodTimeout(Duration.ofSeconds(2));
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private Informer<Node> nodes;
     private Informer<Lease> leases;
@@ -64,9 +63,8 @@ class NodeLifecycleIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(3, root);
-        api = ObjectClient.connect(ClientConfig.of(
-                List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(3, root);
+        api = cluster.client();
         nodes = Informer.create(api.nodes(), ListOptions.all(), Duration.ZERO);
         leases = Informer.create(
                 api.leases(), ListOptions.inNamespace(NodeLifecycleController.LEASE_NAMESPACE), Duration.ZERO);
@@ -93,11 +91,8 @@ class NodeLifecycleIT {
                 informer.close();
             }
         }
-        if (api != null) {
-            api.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.api.selector.LabelSelector;
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.controllers.manager.ControllerManager;
 import io.capstan.controllers.manager.ControllerManagerConfig;
 import io.capstan.controllers.manager.StandardControllers;
@@ -34,9 +33,8 @@ class NodeLossReplacementIT {
 
     @Test
     void podsOfALostNodeAreReplacedOnAnotherWithinTheConfiguredPeriods(@TempDir Path root) throws Exception {
-        try (ControlPlane plane = ControlPlane.start(3, root)) {
-            ObjectClient client = ObjectClient.connect(ClientConfig.of(
-                    List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
+        try (TestControlPlane cluster = TestControlPlane.start(3, root)) {
+            ObjectClient client = cluster.client();
             ControllerManagerConfig settings = ControllerManagerConfig.defaults("test")
                     .withNodeLifecycle(NodeLifecycleConfig.defaults()
                             .withMonitorPeriod(Duration.ofMillis(500))

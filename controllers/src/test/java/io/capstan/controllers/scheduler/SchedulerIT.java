@@ -6,11 +6,10 @@ import static io.capstan.controllers.scheduler.SchedulerFixtures.withTaint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.DeleteOptions;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.Condition;
 import io.capstan.proto.api.v1.ConditionStatus;
@@ -41,7 +40,7 @@ class SchedulerIT {
     @TempDir
     Path root;
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient client;
     private Informer<Pod> pods;
     private Informer<Node> nodes;
@@ -49,9 +48,8 @@ class SchedulerIT {
 
     @BeforeEach
     void start() throws Exception {
-        plane = ControlPlane.start(3, root);
-        client = ObjectClient.connect(ClientConfig.of(
-                List.of(plane.apiAddress(0), plane.apiAddress(1), plane.apiAddress(2)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(3, root);
+        client = cluster.client();
         pods = Informer.create(client.pods(), ListOptions.all(), Duration.ZERO);
         nodes = Informer.create(client.nodes(), ListOptions.all(), Duration.ZERO);
     }
@@ -83,11 +81,8 @@ class SchedulerIT {
         if (nodes != null) {
             nodes.close();
         }
-        if (client != null) {
-            client.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

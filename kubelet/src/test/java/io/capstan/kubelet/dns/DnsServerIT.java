@@ -3,10 +3,9 @@ package io.capstan.kubelet.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.Endpoints;
 import io.capstan.proto.api.v1.Namespace;
@@ -52,7 +51,7 @@ import org.xbill.DNS.Type;
 class DnsServerIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private Informer<Service> services;
     private Informer<Endpoints> endpoints;
@@ -61,8 +60,8 @@ class DnsServerIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        api = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        api = cluster.client();
         services = Informer.create(api.services(), ListOptions.all(), Duration.ZERO);
         endpoints = Informer.create(api.endpoints(), ListOptions.all(), Duration.ZERO);
         services.start();
@@ -85,7 +84,7 @@ class DnsServerIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {server, services, endpoints, api, plane}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {server, services, endpoints, cluster}) {
             if (closeable != null) {
                 closeable.close();
             }

@@ -3,9 +3,8 @@ package io.capstan.kubelet.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.kubelet.ingress.HttpClientConnection.Answer;
 import io.capstan.proto.api.v1.EndpointAddress;
 import io.capstan.proto.api.v1.EndpointPort;
@@ -69,7 +68,7 @@ class IngressProxyIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private IngressProxy proxy;
     private InetSocketAddress address;
@@ -77,8 +76,8 @@ class IngressProxyIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        api = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        api = cluster.client();
         proxy = IngressProxy.start(api, IngressConfig.defaults().withPort(0), "127.0.0.1");
         assertThat(proxy.awaitSynced(DEADLINE)).isTrue();
         address = proxy.address();
@@ -103,7 +102,7 @@ class IngressProxyIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {proxy, api, plane}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {proxy, cluster}) {
             if (closeable != null) {
                 closeable.close();
             }

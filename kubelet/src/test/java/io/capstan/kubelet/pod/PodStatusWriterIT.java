@@ -2,15 +2,13 @@ package io.capstan.kubelet.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.capstan.apiserver.service.ControlPlane;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.DeleteOptions;
 import io.capstan.client.ObjectClient;
+import io.capstan.client.TestControlPlane;
 import io.capstan.kubelet.KubeletHarness;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.PodStatus;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,25 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PodStatusWriterIT {
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private PodStatusWriter writer;
     private final AtomicInteger names = new AtomicInteger();
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        api = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        api = cluster.client();
         writer = new PodStatusWriter(api.pods());
     }
 
     @AfterAll
     void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.apiserver.service.ControlPlane;
 import io.capstan.client.ApiException;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.ListOptions;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.ObjectKey;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.events.ApiEventRecorder;
 import io.capstan.client.informer.Informer;
 import io.capstan.proto.api.v1.EndpointAddress;
@@ -61,7 +60,7 @@ class ServiceProxyIT {
     private static final ProxyConfig CONFIG = ProxyConfig.defaults().withResyncPeriod(Duration.ofSeconds(1));
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private ApiEventRecorder events;
     private ServiceProxy proxy;
@@ -69,8 +68,8 @@ class ServiceProxyIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        api = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        api = cluster.client();
         events = new ApiEventRecorder(api.events(), "kubelet", "node-1", InstantSource.system());
         proxy = ServiceProxy.start(api, CONFIG, events);
         assertThat(proxy.awaitSynced(DEADLINE)).isTrue();
@@ -95,7 +94,7 @@ class ServiceProxyIT {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {proxy, events, api, plane}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {proxy, events, cluster}) {
             if (closeable != null) {
                 try {
                     closeable.close();

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.apiserver.service.ControlPlane;
 import io.capstan.client.ApiException;
-import io.capstan.client.ClientConfig;
 import io.capstan.client.InvalidException;
 import io.capstan.client.LogOptions;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.OutputListener;
 import io.capstan.client.PodStream;
+import io.capstan.client.TestControlPlane;
 import io.capstan.client.UnauthenticatedException;
 import io.capstan.kubelet.runtime.OutputSink;
 import io.capstan.proto.api.v1.Container;
@@ -52,7 +51,7 @@ class PodStreamsIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String NS = "default";
 
-    private ControlPlane plane;
+    private TestControlPlane cluster;
     private ObjectClient api;
     private SecretKubeletClientToken token;
     private FakeStreamingRuntime runtime;
@@ -61,8 +60,8 @@ class PodStreamsIT {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        plane = ControlPlane.start(1, root);
-        api = ObjectClient.connect(ClientConfig.of(List.of(plane.apiAddress(0)), ControlPlane.TOKEN));
+        cluster = TestControlPlane.start(1, root);
+        api = cluster.client();
         token = new SecretKubeletClientToken(
                         api.withDeadline(Duration.ofSeconds(10)),
                         Clock.systemUTC(),
@@ -82,11 +81,8 @@ class PodStreamsIT {
         if (token != null) {
             token.close();
         }
-        if (api != null) {
-            api.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
