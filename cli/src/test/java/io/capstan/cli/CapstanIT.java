@@ -10,8 +10,6 @@ import io.capstan.client.Kind;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.TestControlPlane;
-import io.capstan.proto.api.v1.Namespace;
-import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.TypedObject;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -78,12 +76,7 @@ class CapstanIT {
 
     @BeforeEach
     void createNamespace(TestInfo test) {
-        String method = test.getTestMethod().orElseThrow().getName().toLowerCase();
-        ns = "t-" + method.substring(0, Math.min(12, method.length())) + "-" + (System.nanoTime() % 100000);
-        client.namespaces()
-                .create(Namespace.newBuilder()
-                        .setMetadata(ObjectMeta.newBuilder().setName(ns))
-                        .build());
+        ns = cluster.createNamespace(test);
     }
 
     record Result(int exitCode, String out, String err) {}

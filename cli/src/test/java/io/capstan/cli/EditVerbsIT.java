@@ -8,9 +8,7 @@ import io.capstan.apiserver.service.ControlPlane;
 import io.capstan.client.NotFoundException;
 import io.capstan.client.ObjectClient;
 import io.capstan.client.TestControlPlane;
-import io.capstan.proto.api.v1.Namespace;
 import io.capstan.proto.api.v1.Node;
-import io.capstan.proto.api.v1.ObjectMeta;
 import io.capstan.proto.api.v1.Pod;
 import io.capstan.proto.api.v1.TypedObject;
 import java.io.ByteArrayInputStream;
@@ -19,7 +17,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,12 +63,7 @@ class EditVerbsIT {
 
     @BeforeEach
     void createNamespace(TestInfo test) {
-        String method = test.getTestMethod().orElseThrow().getName().toLowerCase(Locale.ROOT);
-        ns = "t-" + method.substring(0, Math.min(12, method.length())) + "-" + (System.nanoTime() % 100000);
-        client.namespaces()
-                .create(Namespace.newBuilder()
-                        .setMetadata(ObjectMeta.newBuilder().setName(ns))
-                        .build());
+        ns = cluster.createNamespace(test);
         client.create(Manifests.readYaml(DEPLOYMENT.formatted(ns)).get(0));
     }
 

@@ -2,7 +2,6 @@ package io.capstan.client;
 
 import static io.capstan.client.TestObjects.configMap;
 import static io.capstan.client.TestObjects.deployment;
-import static io.capstan.client.TestObjects.namespace;
 import static io.capstan.client.TestObjects.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,9 +53,7 @@ class ObjectClientIT {
 
     @BeforeEach
     void createNamespace(TestInfo test) {
-        String method = test.getTestMethod().orElseThrow().getName().toLowerCase();
-        ns = "t-" + method.substring(0, Math.min(12, method.length())) + "-" + (System.nanoTime() % 100000);
-        client.namespaces().create(namespace(ns));
+        ns = cluster.createNamespace(test);
     }
 
     @Test

@@ -1,9 +1,13 @@
 package io.capstan.client;
 
 import io.capstan.apiserver.service.ControlPlane;
+import io.capstan.proto.api.v1.Namespace;
+import io.capstan.proto.api.v1.ObjectMeta;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * An in-process {@link ControlPlane} of {@code size} nodes with one {@link ObjectClient} that
@@ -52,6 +56,20 @@ public final class TestControlPlane implements AutoCloseable {
     }
 
     /** Closes the client, then the plane, even when closing the client fails. */
+    /**
+     * Creates a namespace of its own for {@code test}, named after its method ({@code t-<12 chars of
+     * the method>-<5 digits>}), so the tests of a class can share one plane; returns its name.
+     */
+    public String createNamespace(TestInfo test) {
+        String method = test.getTestMethod().orElseThrow().getName().toLowerCase(Locale.ROOT);
+        String name = "t-" + method.substring(0, Math.min(12, method.length())) + "-" + (System.nanoTime() % 100000);
+        client.namespaces()
+                .create(Namespace.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder().setName(name))
+                        .build());
+        return name;
+    }
+
     @Override
     public void close() {
         try {

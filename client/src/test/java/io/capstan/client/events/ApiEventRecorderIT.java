@@ -52,9 +52,7 @@ class ApiEventRecorderIT {
 
     @BeforeEach
     void createNamespace(TestInfo test) {
-        String method = test.getTestMethod().orElseThrow().getName().toLowerCase();
-        ns = "e-" + method.substring(0, Math.min(12, method.length())) + "-" + (System.nanoTime() % 100000);
-        client.namespaces().create(namespace(ns));
+        ns = cluster.createNamespace(test);
     }
 
     @Test
